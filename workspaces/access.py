@@ -1,0 +1,325 @@
+"""The one access policy. Every "may this contact see or do this?" is answered here.
+
+A contact may act on an object only when all four layers agree:
+
+1. global   the firm's settings for the Site: the ceiling for every workspace;
+2. tool     the workspace has the tool switched on (and is not archived, for changes);
+3. member   the contact is an active member of the workspace and has portal access;
+4. object   a guardian grant on the object, to the workspace's client group or to the contact.
+
+Lists are filtered in SQL (`visible`), single objects are fetched through the policy
+(`get_visible_or_404`), and `explain` says which layer allowed or refused, for the admin's
+"who can see this" panel and for preview-as-contact. Hidden and foreign objects answer 404.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import Page
+
+from . import registry
+from .models import FirmSettings, Membership, WorkspacePage
+
+GLOBAL = "global"
+TOOL = "tool"
+MEMBER = "member"
+OBJECT = "object"
+LAYER_LABELS = {
+    GLOBAL: gettext_lazy("Firm-wide permissions"),
+    TOOL: gettext_lazy("Workspace tools"),
+    MEMBER: gettext_lazy("Membership and portal access"),
+    OBJECT: gettext_lazy("Object permission"),
+}
+
+# Actions that the firm can switch off for every workspace of a Site.
+ACTION_GLOBALS = {
+    "upload": "clients_may_upload",
+    "request": "clients_may_open_requests",
+    "message": "clients_may_post_messages",
+}
+READ_ACTIONS = {"view"}
+
+
+@dataclass(frozen=True)
+class Step:
+    layer: str
+    allowed: bool
+    reason: str
+
+    @property
+    def layer_label(self):
+        return LAYER_LABELS[self.layer]
+
+
+@dataclass
+class Explanation:
+    steps: list = field(default_factory=list)
+
+    @property
+    def allowed(self):
+        return all(step.allowed for step in self.steps)
+
+    @property
+    def deciding(self):
+        """The first layer that refused, or the last one that allowed."""
+        for step in self.steps:
+            if not step.allowed:
+                return step
+        return self.steps[-1]
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def firm_settings_for(workspace):
+    site = workspace.get_site()
+    return FirmSettings.for_site(site) if site else FirmSettings()
+
+
+def workspace_of(obj):
+    if isinstance(obj, WorkspacePage):
+        return obj
+    if isinstance(obj, Page):
+        return WorkspacePage.objects.ancestor_of(obj, inclusive=True).first()
+    return obj.workspace
+
+
+def _spec_for(model):
+    for klass in model.__mro__:
+        if klass in registry.protected:
+            return registry.protected[klass]
+    raise LookupError(f"{model.__name__} is not protected by the access policy")
+
+
+def _codename(action, spec):
+    return f"{action}_{spec.model._meta.model_name}"
+
+
+def _portal_user(user):
+    return bool(user and user.is_authenticated and user.is_active and user.portal_access)
+
+
+# ---------------------------------------------------------------------------- layer 3
+
+def active_memberships(user):
+    """The memberships through which this user may enter workspaces (a queryset)."""
+    if not _portal_user(user):
+        return Membership.objects.none()
+    qs = Membership.objects.filter(user=user, is_active=True, workspace__live=True)
+    preview_workspace_id = getattr(user, "preview_workspace_id", None)
+    if preview_workspace_id:
+        # Staff previewing as a contact see only the workspace they previewed from.
+        qs = qs.filter(workspace_id=preview_workspace_id)
+    return qs
+
+
+def workspaces_for(user):
+    return WorkspacePage.objects.live().filter(
+        pk__in=active_memberships(user).values("workspace_id")
+    ).order_by("status", "title")
+
+
+def membership(user, workspace):
+    """The contact's active membership of the workspace, or None. Cached on the user."""
+    if not _portal_user(user):
+        return None
+    cache = getattr(user, "_portal_membership_cache", None)
+    if cache is None:
+        cache = {}
+        user._portal_membership_cache = cache
+    if workspace.pk not in cache:
+        cache[workspace.pk] = (
+            active_memberships(user).filter(workspace_id=workspace.pk).first()
+            if workspace.live else None
+        )
+    return cache[workspace.pk]
+
+
+def get_workspace_or_404(user, slug, site):
+    """Resolve a workspace by slug within a Site and insist that the user is a member."""
+    home = site.root_page if site else None
+    qs = WorkspacePage.objects.live().filter(slug=slug)
+    if home is not None:
+        qs = qs.child_of(home)
+    workspace = qs.first()
+    if workspace is None or membership(user, workspace) is None:
+        raise Http404
+    return workspace
+
+
+# ---------------------------------------------------------------------------- layers 1, 2
+
+def tools_for(user, workspace, firm):
+    """The tools of this workspace that this contact may use, in menu order."""
+    if membership(user, workspace) is None:
+        return []
+    return [
+        tool for tool in sorted(registry.tools.values(), key=lambda t: t.order)
+        if workspace.tool_enabled(tool.slug)
+        and (tool.global_permission is None or getattr(firm, tool.global_permission, False))
+    ]
+
+
+def tool_available(user, workspace, firm, slug):
+    return any(tool.slug == slug for tool in tools_for(user, workspace, firm))
+
+
+# ---------------------------------------------------------------------------- layer 4
+
+def _grant_q(user, spec, codename):
+    user_grants = spec.user_perm_model.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=codename
+    )
+    group_grants = spec.group_perm_model.objects.filter(
+        content_object=OuterRef("pk"), group__user=user, permission__codename=codename
+    )
+    return Q(Exists(user_grants)) | Q(Exists(group_grants))
+
+
+def visible(user, workspace, queryset, action="view", firm=None):
+    """The objects of `queryset` inside `workspace` on which `user` may do `action`.
+
+    One SQL query whatever the number of rows: every layer is either known already
+    (settings, tools, membership are per workspace) or a join in the query.
+    """
+    spec = _spec_for(queryset.model)
+    if membership(user, workspace) is None:
+        return queryset.none()
+    if action not in READ_ACTIONS and workspace.is_archived:
+        return queryset.none()
+    if spec.tool or action in ACTION_GLOBALS:
+        firm = firm or firm_settings_for(workspace)
+        if action in ACTION_GLOBALS and not getattr(firm, ACTION_GLOBALS[action]):
+            return queryset.none()
+        if spec.tool and not tool_available(user, workspace, firm, spec.tool):
+            return queryset.none()
+    if issubclass(queryset.model, Page):
+        queryset = queryset.descendant_of(workspace).live()
+    else:
+        queryset = queryset.filter(workspace=workspace)
+    return queryset.filter(_grant_q(user, spec, _codename(action, spec)))
+
+
+def visible_pages(user, workspace):
+    """The live pages inside the workspace that this contact may open, in tree order."""
+    return visible(user, workspace, Page.objects.all()).order_by("path")
+
+
+def get_visible_or_404(user, workspace, queryset, action="view", **lookup):
+    obj = visible(user, workspace, queryset, action).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def can_view_page(user, page):
+    """May this user open this page of the portal? Pages outside workspaces are public."""
+    workspace = workspace_of(page)
+    if workspace is None:
+        return True
+    if membership(user, workspace) is None:
+        return False
+    if page.pk == workspace.pk:
+        return True
+    return visible(user, workspace, Page.objects.filter(pk=page.pk)).exists()
+
+
+def may(user, action, obj, firm=None):
+    return explain(user, action, obj, firm=firm).allowed
+
+
+# ---------------------------------------------------------------------------- explain
+
+def explain(user, action, obj, firm=None):
+    """Walk the four layers for one user, action and object, saying why at each."""
+    workspace = workspace_of(obj)
+    firm = firm or firm_settings_for(workspace)
+    steps = []
+
+    # 1. Global permissions
+    setting = ACTION_GLOBALS.get(action)
+    spec = None if obj is workspace else _spec_for(type(obj))
+    tool = registry.tools.get(spec.tool) if spec and spec.tool else None
+    if setting and not getattr(firm, setting):
+        steps.append(Step(GLOBAL, False, _("The firm does not let clients do this (%s).")
+                          % FirmSettings._meta.get_field(setting).verbose_name))
+    elif tool and tool.global_permission and not getattr(firm, tool.global_permission):
+        steps.append(Step(GLOBAL, False, _("The firm has switched %s off for clients.")
+                          % tool.label))
+    else:
+        steps.append(Step(GLOBAL, True, _("No firm-wide setting forbids this.")))
+
+    # 2. Workspace tools
+    if action not in READ_ACTIONS and workspace.is_archived:
+        steps.append(Step(TOOL, False, _("The workspace is archived: read only.")))
+    elif tool and not workspace.tool_enabled(tool.slug):
+        steps.append(Step(TOOL, False, _("%s is switched off in this workspace.") % tool.label))
+    elif tool:
+        steps.append(Step(TOOL, True, _("%s is switched on in this workspace.") % tool.label))
+    else:
+        steps.append(Step(TOOL, True, _("Pages are part of every workspace.")))
+
+    # 3. Membership
+    steps.append(_membership_step(user, workspace))
+
+    # 4. Object permission
+    if obj is workspace:
+        steps.append(Step(OBJECT, steps[-1].allowed,
+                          _("Every active member sees the workspace dashboard.")))
+    else:
+        steps.append(_object_step(user, action, obj, spec))
+    return Explanation(steps)
+
+
+def _membership_step(user, workspace):
+    if not (user and user.is_authenticated):
+        return Step(MEMBER, False, _("Not logged in."))
+    if not user.is_active or not user.portal_access:
+        return Step(MEMBER, False, _("Portal access is switched off for this contact."))
+    if not workspace.live:
+        return Step(MEMBER, False, _("The workspace is not published."))
+    row = Membership.objects.filter(user=user, workspace=workspace).first()
+    if row is None:
+        return Step(MEMBER, False, _("Not a member of this workspace."))
+    if not row.is_active:
+        return Step(MEMBER, False, _("Removed from this workspace."))
+    return Step(MEMBER, True, _("Active member with portal access."))
+
+
+def _object_step(user, action, obj, spec):
+    specific = getattr(obj, "specific", obj)
+    if getattr(specific, "staff_only", False):
+        return Step(OBJECT, False, _("Marked firm staff only."))
+    if isinstance(obj, Page) and not obj.live:
+        return Step(OBJECT, False, _("Not published."))
+    codename = _codename(action, spec)
+    if not (user and user.is_authenticated):
+        return Step(OBJECT, False, _("No grant."))
+    direct = spec.user_perm_model.objects.filter(
+        content_object_id=obj.pk, user=user, permission__codename=codename
+    ).exists()
+    if direct:
+        return Step(OBJECT, True, _("Granted to this contact personally."))
+    group_names = list(spec.group_perm_model.objects.filter(
+        content_object_id=obj.pk, group__user=user, permission__codename=codename
+    ).values_list("group__name", flat=True))
+    if group_names:
+        return Step(OBJECT, True, _("Granted to everyone in the workspace."))
+    return Step(OBJECT, False, _("Not granted to this contact or to the whole workspace."))
+
+
+def who_can_see(obj):
+    """Every contact connected to the object's workspace, with the explanation for each."""
+    workspace = workspace_of(obj)
+    firm = firm_settings_for(workspace)
+    user_model = get_user_model()
+    spec = None if obj is workspace else _spec_for(type(obj))
+    people = Q(memberships__workspace=workspace)
+    if spec is not None:
+        people |= Q(pk__in=spec.user_perm_model.objects.filter(
+            content_object_id=obj.pk).values("user_id"))
+    contacts = user_model.objects.filter(people, is_staff=False).distinct().order_by("email")
+    return [(contact, explain(contact, "view", obj, firm=firm)) for contact in contacts]

@@ -1,0 +1,289 @@
+"""Admin screens on a workspace: its contacts, preview as a contact, and who can see a page."""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+from wagtail.models import Page, Site
+
+from . import access
+from .emails import send_magic_link
+from .middleware import PREVIEW_SESSION_KEY
+from .models import Membership, WorkspacePage
+
+User = get_user_model()
+
+
+class NewContactForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Login email"))
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150,
+                                 required=False)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
+    title = forms.CharField(label=gettext_lazy("Job title"), max_length=80, required=False)
+    send_invite = forms.BooleanField(label=gettext_lazy("Email a magic link now"),
+                                     required=False, initial=True)
+
+
+class ExistingContactForm(forms.Form):
+    user = forms.ModelChoiceField(label=gettext_lazy("Contact"), queryset=User.objects.none())
+    title = forms.CharField(label=gettext_lazy("Job title"), max_length=80, required=False)
+    send_invite = forms.BooleanField(label=gettext_lazy("Email a magic link now"),
+                                     required=False, initial=True)
+
+    def __init__(self, workspace, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_staff=False).exclude(
+            memberships__workspace=workspace).order_by("email")
+
+
+class ChangeEmailForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("New login email"))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(_("Another account already uses this email."))
+        return email
+
+
+def editable_page_or_404(request, page_id):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise Http404
+    return page
+
+
+def editable_workspace_or_404(request, page_id):
+    page = editable_page_or_404(request, page_id)
+    if not isinstance(page, WorkspacePage):
+        raise Http404
+    return page
+
+
+class WorkspaceAdminView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "group"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.workspace = editable_workspace_or_404(request, kwargs["page_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.workspace.title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("wagtailadmin_pages:edit", args=[self.workspace.pk]),
+             "label": self.workspace.title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class ContactsView(WorkspaceAdminView):
+    """Invite, create, switch off, re-email and re-password the workspace's contacts."""
+
+    template_name = "portal_admin/contacts.html"
+    page_title = gettext_lazy("Contacts")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            workspace=self.workspace,
+            memberships=self.workspace.memberships.select_related("user").order_by(
+                "-is_active", "user__email"),
+            new_form=kwargs.get("new_form") or NewContactForm(prefix="new"),
+            existing_form=kwargs.get("existing_form") or ExistingContactForm(
+                self.workspace, prefix="existing"),
+            email_errors=kwargs.get("email_errors"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        handler = getattr(self, f"do_{action}", None)
+        if handler is None:
+            raise Http404
+        with transaction.atomic():
+            response = handler(request)
+        return response or redirect("portal_admin:contacts", self.workspace.pk)
+
+    # -- helpers
+    def _member(self, request):
+        return get_object_or_404(Membership.objects.select_related("user"),
+                                 pk=request.POST.get("membership"), workspace=self.workspace)
+
+    def _invite(self, user, title, send):
+        membership, created = Membership.objects.get_or_create(
+            workspace=self.workspace, user=user,
+            defaults={"title": title, "invited_by": self.request.user},
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.save()
+        log(self.workspace, "portal.invite", user=self.request.user,
+            data={"contact": user.email})
+        if send:
+            site = self.workspace.get_site() or Site.objects.filter(is_default_site=True).first()
+            send_magic_link.enqueue(user.pk, site.pk if site else None, "invite",
+                                    self.workspace.title)
+        return membership
+
+    # -- actions
+    def do_create(self, request):
+        form = NewContactForm(request.POST, prefix="new")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(new_form=form), status=400)
+        data = form.cleaned_data
+        email = data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None and user.is_staff:
+            form.add_error("email", _("This address belongs to firm staff, not a contact."))
+            return self.render_to_response(self.get_context_data(new_form=form), status=400)
+        if user is None:
+            user = User.objects.create_user(email, first_name=data["first_name"],
+                                            last_name=data["last_name"])
+            messages.success(request, _("%(email)s was created and added.") % {"email": email})
+        else:
+            messages.success(request, _("%(email)s already had an account and was added.")
+                             % {"email": email})
+        self._invite(user, data["title"], data["send_invite"])
+
+    def do_invite(self, request):
+        form = ExistingContactForm(self.workspace, request.POST, prefix="existing")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(existing_form=form), status=400)
+        user = form.cleaned_data["user"]
+        self._invite(user, form.cleaned_data["title"], form.cleaned_data["send_invite"])
+        messages.success(request, _("%(contact)s was added.") % {"contact": user})
+
+    def do_resend(self, request):
+        membership = self._member(request)
+        if not membership.user.portal_access:
+            messages.error(request, _("Switch portal access on before sending a link."))
+            return None
+        self._invite(membership.user, membership.title, True)
+        messages.success(request, _("A new magic link was sent to %(email)s.")
+                         % {"email": membership.user.email})
+
+    def do_access(self, request):
+        user = self._member(request).user
+        user.portal_access = not user.portal_access
+        user.save(update_fields=["portal_access"])
+        if not user.portal_access:
+            user.end_all_sessions()
+        log(user, "portal.access_on" if user.portal_access else "portal.access_off",
+            user=request.user, data={"workspace": self.workspace.title})
+        if user.portal_access:
+            messages.success(request, _("Portal access is on for %(email)s.")
+                             % {"email": user.email})
+        else:
+            messages.success(request, _("Portal access is off for %(email)s: their sessions "
+                                        "have ended. Nothing was deleted.")
+                             % {"email": user.email})
+
+    def do_membership(self, request):
+        membership = self._member(request)
+        membership.is_active = not membership.is_active
+        membership.save()
+        if not membership.is_active:
+            log(self.workspace, "portal.remove", user=request.user,
+                data={"contact": membership.user.email})
+        messages.success(request, _("Saved."))
+
+    def do_email(self, request):
+        user = self._member(request).user
+        form = ChangeEmailForm(user, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(email_errors={user.pk: form.errors["email"]}), status=400)
+        old = user.email
+        user.email = form.cleaned_data["email"]
+        user.save(update_fields=["email"])
+        user.end_all_sessions()
+        log(user, "portal.email_change", user=request.user, data={"old": old, "new": user.email})
+        messages.success(request, _("The login email is now %(email)s. Earlier links no longer "
+                                    "work.") % {"email": user.email})
+
+    def do_password(self, request):
+        user = self._member(request).user
+        password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        log(user, "portal.temp_password", user=request.user)
+        messages.success(request, _("Temporary password for %(email)s: %(password)s. Send it to "
+                                    "them yourself; they choose their own at first login.")
+                         % {"email": user.email, "password": password})
+
+
+class PreviewView(WorkspaceAdminView):
+    """Staff browse the portal read-only with exactly one contact's permissions."""
+
+    template_name = "portal_admin/preview.html"
+    page_title = gettext_lazy("Preview as contact")
+    header_icon = "view"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [
+            (membership, access.explain(membership.user, "view", self.workspace))
+            for membership in self.workspace.memberships.select_related("user").order_by(
+                "user__email")
+        ]
+        context["workspace"] = self.workspace
+        return context
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(Membership, workspace=self.workspace,
+                                       pk=request.POST.get("membership"))
+        request.session[PREVIEW_SESSION_KEY] = {"contact": membership.user_id,
+                                                "workspace": self.workspace.pk}
+        log(self.workspace, "portal.preview", user=request.user,
+            data={"contact": membership.user.email})
+        return redirect(self.workspace.url)
+
+
+class WhoCanSeeView(WagtailAdminTemplateMixin, TemplateView):
+    """For a workspace or a page inside one: every contact, allowed or not, and why."""
+
+    template_name = "portal_admin/who_can_see.html"
+    page_title = gettext_lazy("Who can see this")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.page = editable_page_or_404(request, kwargs["page_id"])
+        self.workspace = access.workspace_of(self.page)
+        if self.workspace is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.page.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = access.who_can_see(self.page)
+        context.update(page=self.page, workspace=self.workspace, rows=rows,
+                       allowed_count=sum(1 for _c, e in rows if e.allowed),
+                       layers=access.LAYER_LABELS)
+        return context
+
+
+urlpatterns = [
+    path("workspace/<int:page_id>/contacts/", ContactsView.as_view(), name="contacts"),
+    path("workspace/<int:page_id>/preview/", PreviewView.as_view(), name="preview"),
+    path("page/<int:page_id>/who-can-see/", WhoCanSeeView.as_view(), name="who_can_see"),
+]

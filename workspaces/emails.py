@@ -1,0 +1,44 @@
+"""Emails to contacts, sent as background tasks so that a slow mail server never blocks a page."""
+
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+from sesame.utils import get_token
+from wagtail.models import Site
+
+from .models import FirmSettings
+
+
+def magic_link_url(user, base_url):
+    return f"{base_url.rstrip('/')}{reverse('portal:magic_confirm')}?token={get_token(user)}"
+
+
+def site_base_url(site):
+    return site.root_url if site else ""
+
+
+@task()
+def send_magic_link(user_id, site_id, reason="login", workspace_title=""):
+    """Email a one-time login link; `reason` is "login" (asked for) or "invite"."""
+    user = get_user_model().objects.get(pk=user_id)
+    site = Site.objects.filter(pk=site_id).first() or Site.objects.filter(
+        is_default_site=True).first()
+    firm = FirmSettings.for_site(site)
+    context = {
+        "user": user,
+        "firm": firm,
+        "link": magic_link_url(user, site_base_url(site)),
+        "days": firm.magic_link_days,
+        "workspace_title": workspace_title,
+        "reason": reason,
+    }
+    with translation.override(user.language or None):
+        subject = render_to_string("emails/magic_link_subject.txt", context).strip()
+        text = render_to_string("emails/magic_link.txt", context)
+        html = render_to_string("emails/magic_link.html", context)
+    message = EmailMultiAlternatives(subject, text, firm.from_email, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,164 @@
+"""Logging in to the portal: magic links (django-sesame) and passwords (django-axes lockout)."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from sesame.backends import ModelBackend as SesameBackend
+from wagtail.log_actions import log
+from wagtail.models import Site
+
+from .. import ratelimit
+from ..emails import send_magic_link
+from ..forms import MagicLinkRequestForm, NewPasswordForm, PasswordLoginForm
+from ..shell import firm_for
+
+
+def _may_use_portal(user):
+    return user is not None and user.is_active and (user.is_staff or user.portal_access)
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  request.is_secure()):
+        return target
+    return reverse("portal:switcher")
+
+
+def _render_login(request, magic_form=None, password_form=None, status=200, error=None):
+    firm = firm_for(request)
+    return render(request, "portal/auth/login.html", {
+        "magic_form": magic_form or MagicLinkRequestForm(),
+        "password_form": password_form or PasswordLoginForm(),
+        "allow_magic": firm.allow_magic_link,
+        "allow_password": firm.allow_password,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "error": error,
+    }, status=status)
+
+
+@never_cache
+def login_view(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
+    if request.method != "POST":
+        return _render_login(request)
+    if request.POST.get("method") == "password":
+        return _password_login(request)
+    return _request_magic_link(request)
+
+
+def _request_magic_link(request):
+    firm = firm_for(request)
+    form = MagicLinkRequestForm(request.POST)
+    if not firm.allow_magic_link:
+        return _render_login(request, status=400,
+                             error=_("Magic links are not used on this portal. "
+                                     "Log in with your password."))
+    if not form.is_valid():
+        return _render_login(request, magic_form=form, status=400)
+    email = form.cleaned_data["email"].strip().lower()
+    if not (ratelimit.hit("magic-email", email) and
+            ratelimit.hit("magic-ip", ratelimit.client_ip(request), limit=20)):
+        return _render_login(request, magic_form=form, status=429,
+                             error=_("Too many link requests. Wait a few minutes and try again."))
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is not None and _may_use_portal(user) and not user.is_staff:
+        site = Site.find_for_request(request)
+        send_magic_link.enqueue(user.pk, site.pk if site else None, "login")
+    # The same answer whether or not the address is known.
+    return redirect("portal:magic_sent")
+
+
+def _password_login(request):
+    firm = firm_for(request)
+    form = PasswordLoginForm(request.POST)
+    if not firm.allow_password:
+        return _render_login(request, status=400,
+                             error=_("Passwords are not used on this portal. "
+                                     "Ask for a magic link instead."))
+    if not form.is_valid():
+        return _render_login(request, password_form=form, status=400)
+    user = authenticate(request, username=form.cleaned_data["email"].strip().lower(),
+                        password=form.cleaned_data["password"])
+    if getattr(request, "axes_locked_out", False):
+        return lockout_response(request, None, None)
+    if not _may_use_portal(user):
+        return _render_login(request, password_form=form, status=400,
+                             error=_("That email and password do not match an account "
+                                     "with portal access."))
+    login(request, user)
+    log(user, "portal.login", user=user, data={"method": "password"})
+    if user.must_change_password:
+        return redirect("portal:set_password")
+    return redirect(_next_url(request))
+
+
+def lockout_response(request, response, credentials):
+    return _render_login(request, status=429, error=_(
+        "Too many failed attempts for this address. Password login is locked for an hour; "
+        "you can still ask for a magic link."))
+
+
+@never_cache
+def magic_sent(request):
+    return render(request, "portal/auth/magic_sent.html",
+                  {"days": firm_for(request).magic_link_days})
+
+
+def _no_referrer(response):
+    # The token is in this page's URL: never leak it to another site.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+def magic_confirm(request):
+    """GET shows a button (mail scanners only GET); POST spends the single-use token."""
+    firm = firm_for(request)
+    token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
+    backend = SesameBackend()
+    user = None
+    if token and firm.allow_magic_link:
+        user = backend.authenticate(request, sesame=token, max_age=firm.magic_link_seconds)
+    if not _may_use_portal(user) or (user and user.is_staff):
+        response = render(request, "portal/auth/magic_invalid.html",
+                          {"form": MagicLinkRequestForm()}, status=400)
+        return _no_referrer(response)
+    if request.method != "POST":
+        return _no_referrer(render(request, "portal/auth/magic_confirm.html",
+                                   {"token": token, "contact": user}))
+    # login() updates last_login, which spends the token (SESAME_ONE_TIME).
+    login(request, user, backend="sesame.backends.ModelBackend")
+    log(user, "portal.login", user=user, data={"method": "magic link"})
+    return _no_referrer(redirect("portal:switcher"))
+
+
+@require_POST
+def logout_view(request):
+    request.session.pop("portal_preview", None)
+    logout(request)
+    messages.success(request, _("You are logged out."))
+    return redirect("portal:login")
+
+
+@never_cache
+@login_required
+def set_password(request):
+    user = request.user
+    forced = user.must_change_password
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password is set."))
+        return redirect("portal:switcher")
+    return render(request, "portal/auth/set_password.html", {"form": form, "forced": forced},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,59 @@
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+
+from . import access, admin_views
+from .models import WorkspacePage
+
+
+@hooks.register("before_serve_page")
+def enforce_access_policy(page, request, serve_args, serve_kwargs):
+    """Every page inside a workspace is served only through the access policy."""
+    workspace = access.workspace_of(page)
+    if workspace is None:
+        return None
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('portal:login')}?next={request.path}")
+    if not access.can_view_page(request.user, page):
+        raise Http404
+    request.workspace = workspace
+    return None
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("portal/", include((admin_views.urlpatterns, "portal_admin")))]
+
+
+@hooks.register("register_page_header_buttons")
+def workspace_header_buttons(page, user, view_name, next_url=None):
+    specific_class = page.specific_class
+    if page.depth < 3 or not page.permissions_for_user(user).can_edit():
+        return
+    is_workspace = specific_class is not None and issubclass(specific_class, WorkspacePage)
+    if is_workspace:
+        yield Button(_("Contacts"), reverse("portal_admin:contacts", args=[page.pk]),
+                     icon_name="group", priority=80)
+        yield Button(_("Preview as contact"), reverse("portal_admin:preview", args=[page.pk]),
+                     icon_name="view", priority=81)
+    yield Button(_("Who can see this"), reverse("portal_admin:who_can_see", args=[page.pk]),
+                 icon_name="lock", priority=82)
+
+
+@hooks.register("register_log_actions")
+def register_portal_log_actions(actions):
+    actions.register_action("portal.invite", _("Invite contact"), _("Contact invited"))
+    actions.register_action("portal.access_on", _("Portal access on"), _("Portal access on"))
+    actions.register_action("portal.access_off", _("Portal access off"), _("Portal access off"))
+    actions.register_action("portal.remove", _("Remove from workspace"),
+                            _("Removed from workspace"))
+    actions.register_action("portal.login", _("Portal login"), _("Logged in to the portal"))
+    actions.register_action("portal.email_change", _("Login email change"),
+                            _("Login email changed"))
+    actions.register_action("portal.temp_password", _("Temporary password"),
+                            _("Temporary password set"))
+    actions.register_action("portal.preview", _("Preview as contact"),
+                            _("Previewed the portal as a contact"))

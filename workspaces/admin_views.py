@@ -273,6 +273,13 @@ class WhoCanSeeView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.page.title
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+             "label": self.page.title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = access.who_can_see(self.page)

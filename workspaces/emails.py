@@ -13,7 +13,7 @@ from .models import FirmSettings
 
 
 def magic_link_url(user, base_url):
-    return f"{base_url.rstrip('/')}{reverse('portal:magic_confirm')}?token={get_token(user)}"
+    return f"{base_url.rstrip('/')}{reverse('portal:magic_link')}?token={get_token(user)}"
 
 
 def site_base_url(site):

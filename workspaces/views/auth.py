@@ -113,32 +113,57 @@ def magic_sent(request):
                   {"days": firm_for(request).magic_link_days})
 
 
+MAGIC_TOKEN_SESSION_KEY = "portal_magic_token"
+
+
 def _no_referrer(response):
-    # The token is in this page's URL: never leak it to another site.
+    # The token is in this request's URL: never leak it to another site.
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
+def _user_for_token(request, token):
+    firm = firm_for(request)
+    if not token or not firm.allow_magic_link:
+        return None
+    user = SesameBackend().authenticate(request, sesame=token, max_age=firm.magic_link_seconds)
+    if not _may_use_portal(user) or user.is_staff:
+        return None
+    return user
+
+
+def _invalid_link(request):
+    return render(request, "portal/auth/magic_invalid.html", {"form": MagicLinkRequestForm()},
+                  status=400)
+
+
+@never_cache
+def magic_link(request):
+    """The link in the email. It only checks the token and moves it out of the URL into the
+    session; nothing is spent here, so mail scanners that open links log nobody in."""
+    token = request.GET.get("token", "")
+    if _user_for_token(request, token) is None:
+        return _no_referrer(_invalid_link(request))
+    request.session[MAGIC_TOKEN_SESSION_KEY] = token
+    return _no_referrer(redirect("portal:magic_confirm"))
+
+
 @never_cache
 def magic_confirm(request):
-    """GET shows a button (mail scanners only GET); POST spends the single-use token."""
-    firm = firm_for(request)
-    token = request.POST.get("token") if request.method == "POST" else request.GET.get("token")
-    backend = SesameBackend()
-    user = None
-    if token and firm.allow_magic_link:
-        user = backend.authenticate(request, sesame=token, max_age=firm.magic_link_seconds)
-    if not _may_use_portal(user) or (user and user.is_staff):
-        response = render(request, "portal/auth/magic_invalid.html",
-                          {"form": MagicLinkRequestForm()}, status=400)
-        return _no_referrer(response)
+    """GET shows a button; only the POST spends the single-use token and logs in."""
+    token = request.session.get(MAGIC_TOKEN_SESSION_KEY, "")
+    user = _user_for_token(request, token)
+    if user is None:
+        request.session.pop(MAGIC_TOKEN_SESSION_KEY, None)
+        return _invalid_link(request)
     if request.method != "POST":
-        return _no_referrer(render(request, "portal/auth/magic_confirm.html",
-                                   {"token": token, "contact": user}))
-    # login() updates last_login, which spends the token (SESAME_ONE_TIME).
+        return render(request, "portal/auth/magic_confirm.html", {"contact": user})
+    # login() rotates the session and updates last_login, which spends the token
+    # (SESAME_ONE_TIME); the session key is dropped with the old session data.
     login(request, user, backend="sesame.backends.ModelBackend")
+    request.session.pop(MAGIC_TOKEN_SESSION_KEY, None)
     log(user, "portal.login", user=user, data={"method": "magic link"})
-    return _no_referrer(redirect("portal:switcher"))
+    return redirect("portal:switcher")
 
 
 @require_POST

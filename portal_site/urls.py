@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -16,4 +17,10 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Tool apps add their routes under /<workspace>/ above this line; Wagtail serves the page tree.
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's own front-end login would skip the portal's rules (portal access, lockout
+    # messages, login methods): send it to the portal's login instead.
+    path("_util/login/", RedirectView.as_view(pattern_name="portal:login", query_string=True),
+         name="wagtail_login_redirect"),
+    path("", include(wagtail_urls)),
+]

@@ -323,3 +323,18 @@ def who_can_see(obj):
             content_object_id=obj.pk).values("user_id"))
     contacts = user_model.objects.filter(people, is_staff=False).distinct().order_by("email")
     return [(contact, explain(contact, "view", obj, firm=firm)) for contact in contacts]
+
+
+def can_view_cms_document(user, document):
+    """A CMS library document (linked from a page body) follows the pages that link to it:
+    firm staff may open it; anyone else only through a page they may open."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    if user.is_authenticated and user.is_staff and user.has_perm("wagtailadmin.access_admin"):
+        return True
+    page_ids = ReferenceIndex.get_references_to(document).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    ).values_list("object_id", flat=True)
+    pages = Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).order_by("depth")
+    return any(can_view_page(user, page) for page in pages)

@@ -23,6 +23,13 @@ def enforce_access_policy(page, request, serve_args, serve_kwargs):
     return None
 
 
+@hooks.register("before_serve_document")
+def documents_follow_their_pages(document, request):
+    if not access.can_view_cms_document(request.user, document):
+        raise Http404
+    return None
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("portal/", include((admin_views.urlpatterns, "portal_admin")))]

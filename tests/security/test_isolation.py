@@ -1,0 +1,189 @@
+"""Isolation over every route of the portal.
+
+Every URL pattern outside the staff admin must have a case here, and every Wagtail page type
+a page case; a new route or page type without one fails `test_every_route_has_a_case`.
+For each object route: an outsider (contact of another workspace), a revoked contact, a
+contact removed from the workspace and a member without the object grant get 404; anonymous
+visitors are sent to the login page; the permitted contact gets the page (so a case cannot
+pass by answering 404 to everybody).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex, get_page_models
+
+from portal_pages.models import ContentPage, PortalHomePage
+from workspaces.models import WorkspacePage
+
+from ..factories import publish
+
+pytestmark = pytest.mark.django_db
+
+STAFF_AREA = ("admin/",)
+
+PUBLIC = "public"  # open to anonymous visitors by design
+ACCOUNT = "account"  # the logged-in person's own pages; anonymous go to the login page
+OBJECT = "object"  # something inside workspace A
+NOBODY = "nobody"  # exists for Wagtail features the portal does not use: 404 for everyone
+PAGES = "pages"  # Wagtail's page serving, covered by PAGE_CASES
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    url: Callable = None
+    method: str = "get"
+    # For objects every member may see (the workspace itself), "unpermitted" does not apply.
+    object_grant: bool = True
+
+
+def _doc_url(w):
+    return w.document.url
+
+
+ROUTES = {
+    "portal:login": Case(PUBLIC, lambda w: reverse("portal:login")),
+    "portal:magic_sent": Case(PUBLIC, lambda w: reverse("portal:magic_sent")),
+    "portal:magic_link": Case(PUBLIC, lambda w: reverse("portal:magic_link") + "?token=x"),
+    "portal:magic_confirm": Case(PUBLIC, lambda w: reverse("portal:magic_confirm")),
+    "wagtail_login_redirect": Case(PUBLIC, lambda w: "/_util/login/"),
+    # Shadowed by wagtail_login_redirect above: the same URL, never reached.
+    "wagtailcore_login": Case(PUBLIC, lambda w: "/_util/login/"),
+    "portal:logout": Case(ACCOUNT, lambda w: reverse("portal:logout"), method="post"),
+    "portal:set_password": Case(ACCOUNT, lambda w: reverse("portal:set_password")),
+    "portal:profile": Case(ACCOUNT, lambda w: reverse("portal:profile")),
+    "portal:switcher": Case(ACCOUNT, lambda w: reverse("portal:switcher")),
+    "portal:preview_exit": Case(ACCOUNT, lambda w: reverse("portal:preview_exit"),
+                                method="post"),
+    "wagtaildocs_serve": Case(OBJECT, _doc_url),
+    "wagtaildocs_authenticate_with_password": Case(
+        NOBODY, lambda w: reverse("wagtaildocs_authenticate_with_password", args=[1])),
+    "wagtailcore_authenticate_with_password": Case(
+        NOBODY, lambda w: reverse("wagtailcore_authenticate_with_password",
+                                  args=[1, w.page_a_private.pk])),
+    "wagtail_serve": Case(PAGES),
+}
+
+PAGE_CASES = {
+    PortalHomePage: Case(PUBLIC, lambda w: w.home.url),
+    WorkspacePage: Case(OBJECT, lambda w: w.ws_a.url, object_grant=False),
+    ContentPage: Case(OBJECT, lambda w: w.page_a_private.url),
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield route, name
+
+
+def portal_routes():
+    return [(route, name) for route, name in _walk(get_resolver().url_patterns)
+            if not route.startswith(STAFF_AREA)]
+
+
+@pytest.fixture
+def w(world):
+    """The shared world, plus a CMS document linked only from A's private page."""
+    document = get_document_model().objects.create(
+        title="Payroll 2026", file=ContentFile(b"%PDF-1.4 salaries", name="payroll.pdf"))
+    page = world.page_a_private.specific
+    page.body = [("document", {"document": document, "label": "Payroll workbook"})]
+    publish(page)
+    ReferenceIndex.create_or_update_for_object(page)
+    world.document = document
+    return world
+
+
+def test_every_route_has_a_case():
+    missing = [f"{route} ({name or 'unnamed'})" for route, name in portal_routes()
+               if name not in ROUTES]
+    assert not missing, f"Routes without an isolation case: {missing}"
+    stale = set(ROUTES) - {name for _route, name in portal_routes()}
+    assert not stale, f"Cases for routes that no longer exist: {stale}"
+
+
+def test_every_page_type_has_a_case():
+    page_types = set(get_page_models()) - {Page}
+    missing = page_types - set(PAGE_CASES)
+    assert not missing, f"Page types without an isolation case: {missing}"
+
+
+ALL_CASES = [(name, case) for name, case in ROUTES.items() if case.kind != PAGES] + [
+    (f"page:{model.__name__}", case) for model, case in PAGE_CASES.items()
+]
+
+
+def _request(client, case, url):
+    return getattr(client, case.method)(url)
+
+
+@pytest.mark.parametrize(("name", "case"), ALL_CASES, ids=[n for n, _c in ALL_CASES])
+def test_route_isolation(name, case, w, client_for):
+    url = case.url(w)
+    anonymous = _request(client_for(None), case, url)
+    if case.kind == PUBLIC:
+        assert anonymous.status_code in (200, 302, 400), anonymous.status_code
+        if anonymous.status_code == 302:
+            assert "/login/" in anonymous["Location"] or anonymous["Location"].startswith("/")
+        return
+    if case.kind == NOBODY:
+        for user in (None, w.contact_a, w.contact_b, w.revoked, w.contact_a2):
+            assert _request(client_for(user), case, url).status_code == 404
+        return
+    if case.kind == ACCOUNT:
+        assert anonymous.status_code == 302
+        assert reverse("portal:login") in anonymous["Location"] or case.method == "post"
+        mine = _request(client_for(w.contact_a), case, url)
+        assert mine.status_code in (200, 302)
+        return
+
+    # OBJECT: only the permitted contact gets it.
+    assert anonymous.status_code in (302, 404)
+    if anonymous.status_code == 302:
+        assert reverse("portal:login") in anonymous["Location"]
+    permitted = _request(client_for(w.contact_a), case, url)
+    assert permitted.status_code == 200, f"{name}: the permitted contact got " \
+                                         f"{permitted.status_code}"
+    refused = [("outsider", w.contact_b), ("revoked", w.revoked), ("removed", w.removed)]
+    if case.object_grant:
+        refused.append(("unpermitted", w.contact_a2))
+    for persona, user in refused:
+        response = _request(client_for(user), case, url)
+        assert response.status_code == 404, f"{name}: {persona} got {response.status_code}"
+
+
+def test_staff_only_page_is_404_even_for_members(w, client_for):
+    for user in (w.contact_a, w.contact_a2):
+        assert client_for(user).get(w.page_a_staff.url).status_code == 404
+
+
+def test_other_workspace_pages_are_404(w, client_for):
+    assert client_for(w.contact_a).get(w.page_b.url).status_code == 404
+    assert client_for(w.contact_a).get(w.ws_b.url).status_code == 404
+    assert client_for(w.contact_b).get(w.page_b.url).status_code == 200
+
+
+def test_public_page_outside_workspaces_is_open(w, client_for):
+    response = client_for(None).get(w.public_page.url)
+    assert response.status_code == 200
+    assert "Privacy" in response.content.decode()
+
+
+def test_unknown_paths_are_404(w, client_for):
+    assert client_for(w.contact_a).get("/alpha/no-such-page/").status_code == 404
+    assert client_for(w.contact_a).get("/no-such-workspace/").status_code == 404
+
+
+def test_staff_may_download_cms_documents(w, client_for):
+    assert client_for(w.staff).get(w.document.url).status_code == 200

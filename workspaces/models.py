@@ -29,9 +29,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from . import registry
+from .colors import HEX, contrast_ratio, readable_text_on, validate_hex_color
 from .forms_admin import WorkspacePageForm
-from .colors import contrast_ratio, readable_text_on, validate_hex_color
 from .panels import ToolSwitchesPanel
+
+
+def _is_hex(value):
+    return bool(HEX.match(value or ""))
 
 
 class UserManager(BaseUserManager):
@@ -215,7 +219,7 @@ class WorkspacePage(Page):
 
 
 class WorkspaceTeamMember(Orderable):
-    """A firm staff member assigned to a workspace: edits it in the admin, shown on the dashboard."""
+    """A firm staff member on a workspace: edits it in the admin, is shown on the dashboard."""
 
     page = ParentalKey(WorkspacePage, related_name="team_members", on_delete=models.CASCADE)
     user = models.ForeignKey(
@@ -398,6 +402,19 @@ class FirmSettings(ClusterableModel, BaseSiteSetting):
             raise ValidationError(_("Allow at least one way to log in."))
         if self.magic_link_days < 1 or self.magic_link_days > 90:
             raise ValidationError({"magic_link_days": _("Choose between 1 and 90 days.")})
+        # Links and outlined buttons use the primary colour on white; the accent marks the
+        # current menu entry. Keep both readable (WCAG 2.1: 4.5:1 for text, 3:1 for UI).
+        errors = {}
+        if _is_hex(self.primary_color) and contrast_ratio(self.primary_color, "#ffffff") < 4.5:
+            errors["primary_color"] = _("Too light to read on white (contrast %.1f:1, at least "
+                                        "4.5:1 needed). Choose a darker shade.") % contrast_ratio(
+                                            self.primary_color, "#ffffff")
+        if _is_hex(self.accent_color) and contrast_ratio(self.accent_color, "#ffffff") < 3:
+            errors["accent_color"] = _("Too light to see on white (contrast %.1f:1, at least "
+                                       "3:1 needed). Choose a darker shade.") % contrast_ratio(
+                                           self.accent_color, "#ffffff")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def primary_text_color(self):

@@ -46,6 +46,8 @@ def workspace_header_buttons(page, user, view_name, next_url=None):
                      icon_name="group", priority=80)
         yield Button(_("Preview as contact"), reverse("portal_admin:preview", args=[page.pk]),
                      icon_name="view", priority=81)
+    elif access.workspace_of(page) is None:
+        return  # a public page of the Site: everyone can see it
     yield Button(_("Who can see this"), reverse("portal_admin:who_can_see", args=[page.pk]),
                  icon_name="lock", priority=82)
 

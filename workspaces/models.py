@@ -4,10 +4,13 @@ Everything a contact may see hangs off a `WorkspacePage`. Whether they may see i
 by `workspaces.access`, never here.
 """
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager, Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -80,8 +83,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
-    # Bumped whenever every existing session must end (access revoked, login email changed).
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set whenever every existing session and login link must end (access switched off, login
+    # email changed): sessions through the session hash, links through their age.
+    sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -100,19 +104,26 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def _get_session_auth_hash(self, secret=None):
-        # Django checks this hash on every request; folding the epoch in means that bumping
-        # it logs the user out everywhere at once, without scanning the session store.
+        # Django checks this hash on every request; folding the end-of-sessions moment in logs
+        # the user out everywhere at once, without scanning the session store.
         return salted_hmac(
             "workspaces.User.session",
-            f"{self.password}|{self.session_epoch}",
+            f"{self.password}|{self.sessions_ended_at}",
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
 
     def end_all_sessions(self):
-        self.session_epoch = models.F("session_epoch") + 1
-        self.save(update_fields=["session_epoch"])
-        self.refresh_from_db(fields=["session_epoch"])
+        self.sessions_ended_at = timezone.now()
+        self.save(update_fields=["sessions_ended_at"])
+
+    def link_max_age(self):
+        """The oldest a login link may be, in sesame's whole seconds, so that only links made
+        since sessions were last ended count; None if they never were. A link made in that
+        same second counts: tokens carry no finer time."""
+        if self.sessions_ended_at is None:
+            return None
+        return int(time.time()) - int(self.sessions_ended_at.timestamp()) + 1
 
     @property
     def is_contact(self):

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('portal_access', models.BooleanField(default=True, help_text="Switch off to end this contact's sessions and stop them logging in. Nothing is deleted.", verbose_name='portal access')),
                 ('must_change_password', models.BooleanField(default=False, verbose_name='must change password')),
                 ('language', models.CharField(blank=True, choices=[('en', 'English'), ('fr', 'French')], max_length=10, verbose_name='language')),
-                ('session_epoch', models.PositiveIntegerField(default=0, editable=False)),
+                ('sessions_ended_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],

@@ -1,8 +1,13 @@
 """Logging in to the portal: magic links (django-sesame) and passwords (django-axes lockout)."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
-from django.contrib.auth import get_user_model
+from django.contrib.auth import (
+    authenticate,
+    get_user_model,
+    login,
+    logout,
+    update_session_auth_hash,
+)
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,7 +118,7 @@ def magic_sent(request):
                   {"days": firm_for(request).magic_link_days})
 
 
-MAGIC_TOKEN_SESSION_KEY = "portal_magic_token"
+MAGIC_TOKEN_SESSION_KEY = "portal_magic_token"  # noqa: S105 - a session key name
 
 
 def _no_referrer(response):
@@ -129,6 +134,11 @@ def _user_for_token(request, token):
     user = SesameBackend().authenticate(request, sesame=token, max_age=firm.magic_link_seconds)
     if not _may_use_portal(user) or user.is_staff:
         return None
+    # Ending a contact's sessions (access off, email change) also kills the links already
+    # sent, even once access is back on: only tokens younger than that moment are accepted.
+    max_age = user.link_max_age()
+    if max_age is not None and max_age < firm.magic_link_seconds:
+        user = SesameBackend().authenticate(request, sesame=token, max_age=max_age)
     return user
 
 

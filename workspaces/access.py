@@ -98,6 +98,13 @@ def _codename(action, spec):
     return f"{action}_{spec.model._meta.model_name}"
 
 
+def _as_workspace(obj, workspace):
+    """The workspace itself when `obj` is its page, even fetched as a plain Page."""
+    if isinstance(obj, Page) and workspace is not None and obj.pk == workspace.pk:
+        return workspace
+    return obj
+
+
 def _portal_user(user):
     return bool(user and user.is_authenticated and user.is_active and user.portal_access)
 
@@ -236,6 +243,7 @@ def may(user, action, obj, firm=None):
 def explain(user, action, obj, firm=None):
     """Walk the four layers for one user, action and object, saying why at each."""
     workspace = workspace_of(obj)
+    obj = _as_workspace(obj, workspace)
     firm = firm or firm_settings_for(workspace)
     steps = []
 
@@ -314,6 +322,7 @@ def _object_step(user, action, obj, spec):
 def who_can_see(obj):
     """Every contact connected to the object's workspace, with the explanation for each."""
     workspace = workspace_of(obj)
+    obj = _as_workspace(obj, workspace)
     firm = firm_settings_for(workspace)
     user_model = get_user_model()
     spec = None if obj is workspace else _spec_for(type(obj))

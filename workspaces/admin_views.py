@@ -67,6 +67,15 @@ def editable_page_or_404(request, page_id):
     return page
 
 
+def posted_membership_or_404(request, workspace):
+    """The workspace's membership named by the POSTed id; 404 for a foreign or malformed one."""
+    pk = request.POST.get("membership", "")
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(Membership.objects.select_related("user"),
+                             pk=pk, workspace=workspace)
+
+
 def editable_workspace_or_404(request, page_id):
     page = editable_page_or_404(request, page_id)
     if not isinstance(page, WorkspacePage):
@@ -122,8 +131,7 @@ class ContactsView(WorkspaceAdminView):
 
     # -- helpers
     def _member(self, request):
-        return get_object_or_404(Membership.objects.select_related("user"),
-                                 pk=request.POST.get("membership"), workspace=self.workspace)
+        return posted_membership_or_404(request, self.workspace)
 
     def _invite(self, user, title, send):
         membership, created = Membership.objects.get_or_create(
@@ -247,8 +255,7 @@ class PreviewView(WorkspaceAdminView):
         return context
 
     def post(self, request, *args, **kwargs):
-        membership = get_object_or_404(Membership, workspace=self.workspace,
-                                       pk=request.POST.get("membership"))
+        membership = posted_membership_or_404(request, self.workspace)
         request.session[PREVIEW_SESSION_KEY] = {"contact": membership.user_id,
                                                 "workspace": self.workspace.pk}
         log(self.workspace, "portal.preview", user=request.user,

@@ -32,8 +32,11 @@ class PortalMiddleware:
                     return redirect("portal:set_password")
             language = request.user.language
             if language:
-                translation.activate(language)
                 request.LANGUAGE_CODE = language
+                # override() puts the previous language back after the response, so one
+                # contact's choice never leaks into the next request on this thread.
+                with translation.override(language):
+                    return self.get_response(request)
         return self.get_response(request)
 
     def _enter_preview(self, request, preview):

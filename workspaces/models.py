@@ -119,11 +119,11 @@ class User(AbstractUser):
 
     def link_max_age(self):
         """The oldest a login link may be, in sesame's whole seconds, so that only links made
-        since sessions were last ended count; None if they never were. A link made in that
-        same second counts: tokens carry no finer time."""
+        after sessions were last ended count; None if they never were. Tokens carry no finer
+        time, so a link made within that same second is refused too: safe side."""
         if self.sessions_ended_at is None:
             return None
-        return int(time.time()) - int(self.sessions_ended_at.timestamp()) + 1
+        return int(time.time()) - int(self.sessions_ended_at.timestamp())
 
     @property
     def is_contact(self):

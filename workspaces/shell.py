@@ -26,11 +26,17 @@ def firm_for(request):
     return cached
 
 
+def _link_url(link, request):
+    # get_url(request) keeps Wagtail's site root paths on the request: `Page.url` would read
+    # them from the shared cache once per link.
+    return link.link_page.get_url(request) if link.link_page_id else link.link_url
+
+
 def menu_for(request, workspace, firm):
     entries = []
     path = request.path
     if workspace is not None:
-        home = workspace.url
+        home = workspace.get_url(request)
         entries.append(MenuEntry(_("Dashboard"), home, "home", current=path == home))
         for tool in access.tools_for(request.user, workspace, firm):
             url = reverse(tool.url_name, kwargs={"workspace": workspace.slug})
@@ -41,7 +47,7 @@ def menu_for(request, workspace, firm):
         links = []
     links = list(firm.menu_links.select_related("link_page")) + links
     for link in links:
-        url = link.url
+        url = _link_url(link, request)
         if url:
             entries.append(MenuEntry(link.label, url, "link", external=link.is_external,
                                      current=path == url))

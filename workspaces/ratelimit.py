@@ -27,4 +27,12 @@ def hit(scope, value, limit=None, window=None):
 
 
 def client_ip(request):
+    """The client's address. Behind PORTAL_PROXY_COUNT trusted proxies (nginx, a load
+    balancer) it is the entry that many places from the right of X-Forwarded-For: the left
+    part of that header is whatever the client chose to send."""
+    proxies = getattr(settings, "PORTAL_PROXY_COUNT", 0)
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                 if hop.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")

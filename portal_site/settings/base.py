@@ -110,6 +110,9 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "workspaces.views.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "workspaces.ratelimit.client_ip"
+# How many trusted proxies (nginx, load balancer) stand in front of the app server.
+PORTAL_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # Magic-link requests per address and per client IP within the window.
 PORTAL_MAGIC_LINK_RATE = (5, 15 * 60)

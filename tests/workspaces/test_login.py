@@ -775,3 +775,18 @@ def test_failed_and_refused_logins_are_not_logged_as_logins(world):
     Client().get(CONFIRM)
 
     assert not login_entries(world.contact_a).exists()
+
+
+# -- client address behind proxies ------------------------------------------------------
+
+
+def test_client_address_is_read_past_trusted_proxies_only(rf, settings):
+    from workspaces.ratelimit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+                     REMOTE_ADDR="10.0.0.2")
+    settings.PORTAL_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.PORTAL_PROXY_COUNT = 1
+    # The left entry was made up by the client; the one nginx appended is the real address.
+    assert client_ip(request) == "203.0.113.9"

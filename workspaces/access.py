@@ -123,26 +123,33 @@ def active_memberships(user):
     return qs
 
 
+def _memberships(user):
+    """The user's active memberships, with their workspaces, keyed by workspace id.
+
+    One query per request, cached on the user object: it answers both "is this contact a
+    member here?" and the workspace switcher.
+    """
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        rows = active_memberships(user).select_related("workspace").order_by(
+            "workspace__status", "workspace__title")
+        cached = {row.workspace_id: row for row in rows}
+        user._portal_memberships = cached
+    return cached
+
+
 def workspaces_for(user):
-    return WorkspacePage.objects.live().filter(
-        pk__in=active_memberships(user).values("workspace_id")
-    ).order_by("status", "title")
+    """The live workspaces this user may enter, active first, by title."""
+    if not _portal_user(user):
+        return []
+    return [row.workspace for row in _memberships(user).values()]
 
 
 def membership(user, workspace):
-    """The contact's active membership of the workspace, or None. Cached on the user."""
-    if not _portal_user(user):
+    """The contact's active membership of the workspace, or None."""
+    if not _portal_user(user) or not workspace.live:
         return None
-    cache = getattr(user, "_portal_membership_cache", None)
-    if cache is None:
-        cache = {}
-        user._portal_membership_cache = cache
-    if workspace.pk not in cache:
-        cache[workspace.pk] = (
-            active_memberships(user).filter(workspace_id=workspace.pk).first()
-            if workspace.live else None
-        )
-    return cache[workspace.pk]
+    return _memberships(user).get(workspace.pk)
 
 
 def get_workspace_or_404(user, slug, site):
@@ -222,9 +229,10 @@ def get_visible_or_404(user, workspace, queryset, action="view", **lookup):
     return obj
 
 
-def can_view_page(user, page):
-    """May this user open this page of the portal? Pages outside workspaces are public."""
-    workspace = workspace_of(page)
+def can_view_page(user, page, workspace=None):
+    """May this user open this page of the portal? Pages outside workspaces are public.
+    Pass the enclosing workspace when it is known already."""
+    workspace = workspace or workspace_of(page)
     if workspace is None:
         return True
     if membership(user, workspace) is None:

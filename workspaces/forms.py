@@ -11,11 +11,17 @@ class MagicLinkRequestForm(forms.Form):
 
 
 class PasswordLoginForm(forms.Form):
+    """Shown beside the magic-link form: its own ids, so each label points at its own field."""
+
     email = forms.EmailField(label=_("Email address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete":
                                                                  "current-password"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_pw_%s")
+        super().__init__(*args, **kwargs)
 
 
 class NewPasswordForm(forms.Form):

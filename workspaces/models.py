@@ -208,6 +208,12 @@ class WorkspacePage(Page):
         super().save(*args, **kwargs)
         self.ensure_groups()
 
+    def route(self, request, path_components):
+        # Every page below is reached through here: remember the workspace so that the access
+        # check does not look it up again.
+        request.routed_workspace = self
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from .dashboard import dashboard_context
 
@@ -403,6 +409,8 @@ class FirmSettings(ClusterableModel, BaseSiteSetting):
         ], heading=_("Branding")),
         ObjectList([InlinePanel("menu_links", label=_("link"))], heading=_("Menu links")),
     ])
+
+    select_related = ["logo", "favicon"]
 
     class Meta:
         verbose_name = _("client portal settings")

@@ -58,7 +58,7 @@ def shell_context(request):
     firm = firm_for(request)
     workspace = getattr(request, "workspace", None)
     user = request.user
-    workspaces = list(access.workspaces_for(user)) if user.is_authenticated else []
+    workspaces = access.workspaces_for(user)
     return {
         "firm": firm,
         "workspace": workspace,

@@ -12,12 +12,14 @@ from .models import WorkspacePage
 @hooks.register("before_serve_page")
 def enforce_access_policy(page, request, serve_args, serve_kwargs):
     """Every page inside a workspace is served only through the access policy."""
-    workspace = access.workspace_of(page)
+    workspace = getattr(request, "routed_workspace", None)
+    if workspace is None or not page.path.startswith(workspace.path):
+        workspace = access.workspace_of(page)
     if workspace is None:
         return None
     if not request.user.is_authenticated:
         return redirect(f"{reverse('portal:login')}?next={request.path}")
-    if not access.can_view_page(request.user, page):
+    if not access.can_view_page(request.user, page, workspace):
         raise Http404
     request.workspace = workspace
     return None

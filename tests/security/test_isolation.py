@@ -8,8 +8,8 @@ visitors are sent to the login page; the permitted contact gets the page (so a c
 pass by answering 404 to everybody).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.files.base import ContentFile

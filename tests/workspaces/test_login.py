@@ -790,3 +790,10 @@ def test_client_address_is_read_past_trusted_proxies_only(rf, settings):
     settings.PORTAL_PROXY_COUNT = 1
     # The left entry was made up by the client; the one nginx appended is the real address.
     assert client_ip(request) == "203.0.113.9"
+
+
+def test_each_login_label_points_at_its_own_field(world):
+    html = Client().get("/login/").content.decode()
+    assert html.count('id="id_email"') == 1
+    assert html.count('id="id_pw_email"') == 1
+    assert 'for="id_pw_email"' in html and 'for="id_pw_password"' in html

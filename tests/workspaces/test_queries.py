@@ -28,17 +28,17 @@ from ..factories import (
 
 pytestmark = pytest.mark.django_db
 
-# session, user, site, page routing (3), membership, Wagtail view restrictions (2),
-# firm settings, the contact's workspaces, workspace and firm menu links, the child pages
+# session, user, site, page routing (3), the contact's memberships (also the switcher),
+# Wagtail view restrictions (2), firm settings, workspace and firm menu links, the child pages
 # (content types + specific rows), recent activity, firm team.
-DASHBOARD_QUERIES = 17
-# session, user, site, page routing and the enclosing workspace (6), membership, the grant,
-# Wagtail view restrictions (2), firm settings, the contact's workspaces, workspace and firm
+DASHBOARD_QUERIES = 16
+# session, user, site, page routing (3), the contact's
+# memberships, the grant, Wagtail view restrictions (2), firm settings, workspace and firm
 # menu links, sub-pages.
-CONTENT_PAGE_QUERIES = 19
-# session, user, the contact's workspaces (view), site, firm settings, the contact's
-# workspaces (shell), firm menu links.
-SWITCHER_QUERIES = 7
+CONTENT_PAGE_QUERIES = 16
+# session, user, the contact's memberships (view and shell), site, firm settings, firm
+# menu links.
+SWITCHER_QUERIES = 6
 
 SMALL = 2  # of every kind of list, before growing
 FACTOR = 10

@@ -20,7 +20,7 @@ from ..shell import firm_for
 @login_required
 def switcher(request):
     """A contact with one workspace lands in it; several get a choice."""
-    workspaces = list(access.workspaces_for(request.user))
+    workspaces = access.workspaces_for(request.user)
     if len(workspaces) == 1 and "all" not in request.GET:
         return redirect(workspaces[0].url)
     return render(request, "portal/switcher.html", {"workspace_list": workspaces})

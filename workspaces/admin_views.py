@@ -189,9 +189,7 @@ class ContactsView(WorkspaceAdminView):
     def do_access(self, request):
         user = self._member(request).user
         user.portal_access = not user.portal_access
-        user.save(update_fields=["portal_access"])
-        if not user.portal_access:
-            user.end_all_sessions()
+        user.save(update_fields=["portal_access"])  # switching off ends sessions and links
         log(user, "portal.access_on" if user.portal_access else "portal.access_off",
             user=request.user, data={"workspace": self.workspace.title})
         if user.portal_access:
@@ -219,8 +217,7 @@ class ContactsView(WorkspaceAdminView):
                 self.get_context_data(email_errors={user.pk: form.errors["email"]}), status=400)
         old = user.email
         user.email = form.cleaned_data["email"]
-        user.save(update_fields=["email"])
-        user.end_all_sessions()
+        user.save(update_fields=["email"])  # ends sessions and earlier links
         log(user, "portal.email_change", user=request.user, data={"old": old, "new": user.email})
         messages.success(request, _("The login email is now %(email)s. Earlier links no longer "
                                     "work.") % {"email": user.email})

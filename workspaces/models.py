@@ -99,9 +99,25 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    # Changing one of these ends every session and login link of the user, whichever screen
+    # (portal admin, Wagtail's user editor, a shell) made the change.
+    SESSION_ENDING_FIELDS = ("email", "portal_access")
+
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
+        update_fields = kwargs.get("update_fields")
+        watched = update_fields is None or set(update_fields) & set(self.SESSION_ENDING_FIELDS)
+        if self.pk and watched and self._ends_sessions():
+            self.sessions_ended_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sessions_ended_at"}
         super().save(*args, **kwargs)
+
+    def _ends_sessions(self):
+        before = type(self).objects.filter(pk=self.pk).values(*self.SESSION_ENDING_FIELDS).first()
+        if before is None:
+            return False
+        return before["email"] != self.email or (before["portal_access"] and not self.portal_access)
 
     def _get_session_auth_hash(self, secret=None):
         # Django checks this hash on every request; folding the end-of-sessions moment in logs
@@ -112,10 +128,6 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
-
-    def end_all_sessions(self):
-        self.sessions_ended_at = timezone.now()
-        self.save(update_fields=["sessions_ended_at"])
 
     def link_max_age(self):
         """The oldest a login link may be, in sesame's whole seconds, so that only links made

@@ -797,3 +797,13 @@ def test_each_login_label_points_at_its_own_field(world):
     assert html.count('id="id_email"') == 1
     assert html.count('id="id_pw_email"') == 1
     assert 'for="id_pw_email"' in html and 'for="id_pw_password"' in html
+
+
+def test_switching_access_off_anywhere_ends_sessions(world):
+    """Not only the portal's contacts screen: any save that switches access off."""
+    client = Client()
+    client.force_login(world.contact_a, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(world.ws_a.url).status_code == 200
+    world.contact_a.portal_access = False
+    world.contact_a.save()
+    assert client.get(world.ws_a.url)["Location"].startswith("/login/")

@@ -137,10 +137,6 @@ class User(AbstractUser):
             return None
         return int(time.time()) - int(self.sessions_ended_at.timestamp())
 
-    @property
-    def is_contact(self):
-        return not self.is_staff
-
 
 class WorkspaceTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -454,10 +450,6 @@ class FirmSettings(ClusterableModel, BaseSiteSetting):
     @property
     def accent_text_color(self):
         return readable_text_on(self.accent_color)
-
-    @property
-    def primary_contrast(self):
-        return contrast_ratio(self.primary_color, self.primary_text_color)
 
     @property
     def from_email(self):

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import path, reverse
 from django.views import View
+from wagtail.models import Page
 
 from portal_site import urls as site_urls
 from workspaces import access, registry
@@ -482,3 +483,20 @@ def test_unpublishing_a_page_hides_its_subtree_and_republishing_restores_it(worl
 def test_moving_a_page_under_a_staff_only_page_hides_it(world):
     world.page_a.specific.move(world.page_a_staff, pos="last-child")
     assert "Alpha brief" not in _titles(world.contact_a, world.ws_a)
+
+
+def test_single_objects_are_fetched_through_the_policy(world):
+    """Tool views fetch one object with get_visible_or_404: hidden and foreign answer 404."""
+    pages = Page.objects.all()
+    found = access.get_visible_or_404(world.contact_a, world.ws_a, pages,
+                                      pk=world.page_a_private.pk)
+    assert found.pk == world.page_a_private.pk
+    for user, workspace, page in [
+        (world.contact_a2, world.ws_a, world.page_a_private),  # no grant
+        (world.contact_a, world.ws_a, world.page_a_staff),  # staff only
+        (world.contact_a, world.ws_a, world.page_b),  # another workspace's page
+        (world.contact_b, world.ws_a, world.page_a),  # not a member
+        (world.revoked, world.ws_a, world.page_a_private),  # access off
+    ]:
+        with pytest.raises(Http404):
+            access.get_visible_or_404(user, workspace, pages, pk=page.pk)

@@ -26,6 +26,7 @@ from wagtail.admin.panels import (
     ObjectList,
     PageChooserPanel,
     TabbedInterface,
+    TitleFieldPanel,
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -179,7 +180,7 @@ class WorkspacePage(Page):
     base_form_class = WorkspacePageForm
 
     content_panels = [
-        FieldPanel("title", help_text=_("The client sees this name.")),
+        TitleFieldPanel("title", help_text=_("The client sees this name.")),
         FieldPanel("welcome"),
         InlinePanel("team_members", heading=_("Firm team on this workspace"), label=_("member")),
     ]

@@ -7,6 +7,7 @@ from wagtail.admin.widgets.button import Button
 
 from . import access, admin_views
 from .models import WorkspacePage
+from .viewsets import workspace_listing_viewset
 
 
 @hooks.register("before_serve_page")
@@ -30,6 +31,11 @@ def documents_follow_their_pages(document, request):
     if not access.can_view_cms_document(request.user, document):
         raise Http404
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_workspace_listing():
+    return workspace_listing_viewset
 
 
 @hooks.register("register_admin_urls")

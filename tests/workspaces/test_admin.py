@@ -9,12 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
+from taggit.models import Tag
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from workspaces.middleware import PREVIEW_SESSION_KEY
 from workspaces.models import Membership
 
-from ..factories import ContactFactory, MembershipFactory, StaffFactory
+from ..factories import ContactFactory, MembershipFactory, StaffFactory, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -450,3 +451,22 @@ def test_preview_session_is_ignored_for_contacts(world, client_for):
     html = html_of(client.get(world.ws_a.url))
     assert "preview-banner" not in html
     assert "Alpha payroll" not in html
+
+
+def test_workspace_listing_filters_by_tag_and_respects_teams(world, client_for):
+    world.ws_a.tags.add("tax-season")
+    publish(world.ws_a)
+    world.ws_b.tags.add("agency")
+    publish(world.ws_b)
+
+    admin = client_for(world.admin)
+    html = admin.get("/admin/workspaces/").content.decode()
+    assert "Workspace A" in html and "Workspace B" in html
+    tag = Tag.objects.get(name="agency")
+    html = admin.get(f"/admin/workspaces/?tags={tag.pk}").content.decode()
+    assert "Workspace B" in html and "Workspace A" not in html
+    html = admin.get("/admin/workspaces/?status=archived").content.decode()
+    assert "Workspace A" not in html and "Workspace B" not in html
+
+    html = client_for(world.staff).get("/admin/workspaces/").content.decode()
+    assert "Workspace A" in html and "Workspace B" not in html

@@ -183,12 +183,18 @@ def tool_available(user, workspace, firm, slug):
 
 # ---------------------------------------------------------------------------- layer 4
 
-def _grant_q(user, spec, codename):
+def _grant_q(user, spec, codename, workspace):
+    """Granted to the contact, or to "everyone in the workspace" (its client group).
+
+    Membership has been checked by then, and it, not the group's user list, says who is
+    in the workspace; so the group side needs no join through the user's groups.
+    """
     user_grants = spec.user_perm_model.objects.filter(
         content_object=OuterRef("pk"), user=user, permission__codename=codename
     )
     group_grants = spec.group_perm_model.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission__codename=codename
+        content_object=OuterRef("pk"), group_id=workspace.client_group_id,
+        permission__codename=codename,
     )
     return Q(Exists(user_grants)) | Q(Exists(group_grants))
 
@@ -214,7 +220,7 @@ def visible(user, workspace, queryset, action="view", firm=None):
         queryset = queryset.descendant_of(workspace).live()
     else:
         queryset = queryset.filter(workspace=workspace)
-    return queryset.filter(_grant_q(user, spec, _codename(action, spec)))
+    return queryset.filter(_grant_q(user, spec, _codename(action, spec), workspace))
 
 
 def visible_pages(user, workspace):
@@ -286,7 +292,7 @@ def explain(user, action, obj, firm=None):
         steps.append(Step(OBJECT, steps[-1].allowed,
                           _("Every active member sees the workspace dashboard.")))
     else:
-        steps.append(_object_step(user, action, obj, spec))
+        steps.append(_object_step(user, action, obj, spec, workspace, steps[2].allowed))
     return Explanation(steps)
 
 
@@ -305,7 +311,7 @@ def _membership_step(user, workspace):
     return Step(MEMBER, True, _("Active member with portal access."))
 
 
-def _object_step(user, action, obj, spec):
+def _object_step(user, action, obj, spec, workspace, is_member):
     specific = getattr(obj, "specific", obj)
     if getattr(specific, "staff_only", False):
         return Step(OBJECT, False, _("Marked firm staff only."))
@@ -319,11 +325,15 @@ def _object_step(user, action, obj, spec):
     ).exists()
     if direct:
         return Step(OBJECT, True, _("Granted to this contact personally."))
-    group_names = list(spec.group_perm_model.objects.filter(
-        content_object_id=obj.pk, group__user=user, permission__codename=codename
-    ).values_list("group__name", flat=True))
-    if group_names:
+    workspace_wide = spec.group_perm_model.objects.filter(
+        content_object_id=obj.pk, group_id=workspace.client_group_id,
+        permission__codename=codename,
+    ).exists()
+    if workspace_wide and is_member:
         return Step(OBJECT, True, _("Granted to everyone in the workspace."))
+    if workspace_wide:
+        return Step(OBJECT, False, _("Granted to everyone in the workspace, which this contact "
+                                     "is not an active member of."))
     return Step(OBJECT, False, _("Not granted to this contact or to the whole workspace."))
 
 

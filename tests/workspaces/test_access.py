@@ -430,7 +430,8 @@ def test_deactivating_membership_removes_contact_from_client_group(world):
     assert explanation.deciding.reason == "Removed from this workspace."
     # The workspace's group grant no longer reaches them either.
     assert explanation.steps[3].allowed is False
-    assert explanation.steps[3].reason == "Not granted to this contact or to the whole workspace."
+    assert explanation.steps[3].reason == ("Granted to everyone in the workspace, which this "
+                                           "contact is not an active member of.")
     assert titles(access.visible_pages(fresh(user), world.ws_a)) == set()
 
     membership.is_active = True

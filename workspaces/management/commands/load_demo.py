@@ -94,6 +94,73 @@ WORKSPACES = [
 ]
 
 
+# Heading, bullet points and an optional callout (tone, title, text) for the demo pages.
+PAGE_DETAILS = {
+    "Tax season checklist": (
+        "What we need from you",
+        ["Bank and card statements for January to December",
+         "Payroll summaries and P60s for every employee",
+         "Receipts for equipment bought this year (the new oven counts)",
+         "Your mileage log, if you used your own car for deliveries"],
+        ("warning", "Deadline", "Please send everything by 15 March so that we can file "
+                                "in April."),
+    ),
+    "Status update: March": (
+        "Where things stand",
+        ["Bookkeeping reconciled through February",
+         "Two supplier invoices need a receipt: see your email",
+         "Draft accounts expected in the first week of April"],
+        ("success", "On track", "Nothing is blocking us at the moment."),
+    ),
+    "Payroll review notes": (
+        "For the owner and CFO",
+        ["Salary bands reviewed against the regional median",
+         "Pension contributions rise to 5% from April",
+         "Bonus pool proposal attached to the next update"],
+        None,
+    ),
+    "Internal: engagement risk notes": (
+        "Firm staff only",
+        ["Fee recovery on last year's engagement was 82%",
+         "Consider a fixed fee for next season"],
+        None,
+    ),
+    "Campaign brief": (
+        "The campaign at a glance",
+        ["Audience: design-minded professionals aged 28 to 45",
+         "Message: light that works as hard as you do",
+         "Channels: Instagram, a launch event, two trade magazines"],
+        ("info", "Your approval", "Tell us by Friday if the audience looks right."),
+    ),
+    "Statement of work": (
+        "Deliverables",
+        ["Campaign concept and key visual", "Six social posts a week for eight weeks",
+         "Launch event on 24 April", "A results report two weeks after launch"],
+        None,
+    ),
+    "Week 3 update": (
+        "This week",
+        ["Concepts approved on Tuesday", "Photo shoot booked for 2 April",
+         "Event venue shortlist: three options, costs in the next update"],
+        None,
+    ),
+    "October monitoring report": (
+        "Summary",
+        ["Uptime 99.98% across 42 monitored devices",
+         "Two security patches applied to the file server",
+         "One backup job retried after a network blip; verified the next morning"],
+        ("success", "No action needed", "Everything is running as it should."),
+    ),
+    "Maintenance window: 14 November": (
+        "What to expect",
+        ["Firewall firmware upgrade from 22:00 to 23:30",
+         "Internet access drops for about ten minutes during that time",
+         "Remote staff should save their work and disconnect the VPN before 22:00"],
+        ("warning", "Heads-up", "Tell us by 12 November if that evening does not suit you."),
+    ),
+}
+
+
 def make_logo():
     image = PILImage.new("RGB", (240, 80), "#ffffff")
     draw = ImageDraw.Draw(image)
@@ -218,13 +285,18 @@ class Command(BaseCommand):
 
     @staticmethod
     def body_for(title, summary):
-        return [
-            ("heading", {"text": title, "level": "h2"}),
-            ("rich_text", f"<p>{summary}</p><p>Questions? Reply to your account manager or "
-                          "use the menu above.</p>"),
-            ("callout", {"tone": "info", "title": "Next step",
-                         "body": "<p>We will post the next update here within a week.</p>"}),
+        details = PAGE_DETAILS.get(title)
+        if details is None:
+            return [("rich_text", f"<p>{summary}</p>")]
+        heading, items, callout = details
+        blocks = [
+            ("heading", {"text": heading, "level": "h2"}),
+            ("rich_text", "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"),
         ]
+        if callout:
+            blocks.append(("callout", {"tone": callout[0], "title": callout[1],
+                                       "body": f"<p>{callout[2]}</p>"}))
+        return blocks
 
     def report(self, base_url, users):
         out = self.stdout.write

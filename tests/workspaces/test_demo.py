@@ -1,0 +1,51 @@
+"""The demo command builds a usable portal, says how to log in, and can run twice."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from wagtail.models import Page
+
+from workspaces.models import Membership, User, WorkspacePage
+
+pytestmark = pytest.mark.django_db
+
+
+def run():
+    out = StringIO()
+    call_command("load_demo", base_url="http://testserver", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_is_idempotent_and_prints_the_logins():
+    first = run()
+    counts = (User.objects.count(), WorkspacePage.objects.count(), Page.objects.count(),
+              Membership.objects.count())
+    second = run()
+    assert counts == (User.objects.count(), WorkspacePage.objects.count(),
+                      Page.objects.count(), Membership.objects.count())
+    assert counts[1] == 3
+    for text in (first, second):
+        assert "admin@northwind.example  password: northwind-demo-2026" in text
+        assert "http://testserver/login/link/?token=" in text
+        assert "eve@keystone.example  (portal access switched off: cannot log in)" in text
+    # One contact is in two workspaces.
+    assert Membership.objects.filter(user__email="dana@lumenstudio.example").count() == 2
+
+
+def test_a_printed_magic_link_logs_the_contact_in():
+    lines = run().splitlines()
+    # The links follow the contacts' addresses; the first is Alice's, of Harbor Bakery.
+    at = lines.index("  alice@harborbakery.example")
+    link = lines[at + 1].strip()
+    client = Client()
+    response = client.get(link.replace("http://testserver", ""))
+    assert response.status_code == 302
+    client.post("/login/link/confirm/")
+    dashboard = client.get("/harbor-bakery/", follow=True)
+    assert dashboard.status_code == 200
+    page = dashboard.content.decode()
+    assert "Northwind Client Hub" in page
+    assert "Tax season checklist" in page
+    assert "Internal: engagement risk notes" not in page

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from wagtail.models import Page
 
 PREVIEW_SESSION_KEY = "portal_preview"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -41,8 +42,13 @@ class PortalMiddleware:
 
     def _enter_preview(self, request, preview):
         """Browse as the contact, read-only, within the one workspace previewed from."""
-        contact = get_user_model().objects.filter(pk=preview["contact"]).first()
-        if contact is None:
+        contact = get_user_model().objects.filter(
+            pk=preview["contact"], memberships__workspace_id=preview["workspace"]).first()
+        workspace = Page.objects.filter(pk=preview["workspace"]).first()
+        # Re-checked on every request: staff taken off the team, or a contact taken out of
+        # the workspace, ends the preview.
+        if contact is None or workspace is None or \
+                not workspace.permissions_for_user(request.user).can_edit():
             request.session.pop(PREVIEW_SESSION_KEY, None)
             return None
         contact.preview_workspace_id = preview["workspace"]

@@ -470,3 +470,18 @@ def test_workspace_listing_filters_by_tag_and_respects_teams(world, client_for):
 
     html = client_for(world.staff).get("/admin/workspaces/").content.decode()
     assert "Workspace A" in html and "Workspace B" not in html
+
+
+def test_preview_ends_when_staff_leave_the_team(world, client_for):
+    staff = client_for(world.staff)
+    membership = Membership.objects.get(user=world.contact_a2, workspace=world.ws_a)
+    staff.post(reverse("portal_admin:preview", args=[world.ws_a.pk]),
+               {"membership": membership.pk})
+    assert "Preview:" in staff.get(world.ws_a.url).content.decode()
+
+    world.ws_a.team_members.all().delete()
+    publish(world.ws_a)  # the team group loses the staff member and its page permissions
+
+    response = staff.get(world.ws_a.url)
+    assert response.status_code == 404  # staff are not contacts of the workspace
+    assert PREVIEW_SESSION_KEY not in staff.session

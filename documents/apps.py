@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "documents"
+    verbose_name = _("Files and approvals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from workspaces import registry
+
+        from . import dashboard, signals  # noqa: F401
+        from .models import File, Folder, FolderGroupObjectPermission, FolderUserObjectPermission
+
+        registry.protect(Folder, FolderUserObjectPermission, FolderGroupObjectPermission,
+                         tool="files")
+        registry.protect_through(File, "folder", tool="files")
+        registry.register_tool(registry.Tool(
+            slug="files", label=_("Files"), url_name="documents:folder_root", icon="folder",
+            order=10, dashboard_panels=(dashboard.recent_files_panel,)))
+        registry.register_tool(registry.Tool(
+            slug="approvals", label=_("Approvals"), url_name="approvals:queue",
+            icon="check", order=20, dashboard_panels=(dashboard.pending_approvals_panel,)))

@@ -16,8 +16,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Tool apps add their routes under /<workspace>/ above this line; Wagtail serves the page tree.
+# Tool apps add their routes under /<workspace>/ here; Wagtail serves the page tree below.
 urlpatterns += [
+    path("<slug:workspace>/files/", include("documents.urls")),
+    path("<slug:workspace>/approvals/", include("documents.urls_approvals")),
     # Wagtail's own front-end login would skip the portal's rules (portal access, lockout
     # messages, login methods): send it to the portal's login instead.
     path("_util/login/", RedirectView.as_view(pattern_name="portal:login", query_string=True),

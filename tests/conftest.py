@@ -95,6 +95,54 @@ def world(db):
     return build_world()
 
 
+def build_documents(w):
+    """Files in both workspaces, on top of `build_world()`.
+
+    folder_a "Payroll" is for contact_a (and the revoked and removed contacts) only: view,
+    upload, manage; contact_a2 is a member without the grant. folder_a_shared is for everyone
+    in A (view and upload), folder_a_staff is staff only. file_a (a PDF, two versions) is in
+    folder_a; approval_a asks contact_a to approve it.
+    """
+    from documents import services
+    from documents.models import Approval
+
+    from .samples import pdf_upload, png_upload
+
+    for ws in (w.ws_a, w.ws_b):
+        ws.enabled_tools = ["files", "approvals"]
+        publish(ws)
+    chosen = {"everyone": False, "users": {w.contact_a.pk, w.revoked.pk, w.removed.pk}}
+    w.folder_a = services.create_folder(
+        w.ws_a, "Payroll", user=w.staff,
+        grants={"view": chosen, "upload": dict(chosen), "manage": dict(chosen)})
+    w.folder_a_sub = services.create_folder(w.ws_a, "2026", parent=w.folder_a, user=w.staff)
+    w.folder_a_shared = services.create_folder(
+        w.ws_a, "Shared", user=w.staff,
+        grants={"view": {"everyone": True}, "upload": {"everyone": True}})
+    w.folder_a_staff = services.create_folder(w.ws_a, "Internal", user=w.staff,
+                                              staff_only=True)
+    w.folder_b = services.create_folder(w.ws_b, "Beta files", user=w.staff,
+                                        grants={"view": {"everyone": True}})
+    w.file_a = services.add_file(w.folder_a, pdf_upload("salaries.pdf"), user=w.staff)
+    services.add_version(w.file_a, pdf_upload("salaries.pdf", pages=2), user=w.staff)
+    w.file_a.refresh_from_db()
+    w.version_a1 = w.file_a.versions.get(number=1)
+    w.image_a = services.add_file(w.folder_a, png_upload("chart.png"), user=w.staff)
+    w.file_a_shared = services.add_file(w.folder_a_shared, pdf_upload("handbook.pdf"),
+                                        user=w.staff)
+    w.file_b = services.add_file(w.folder_b, pdf_upload("beta.pdf"), user=w.staff)
+    w.approval_a = Approval.objects.create(
+        workspace=w.ws_a, file=w.file_a, version=w.file_a.current_version,
+        message="Please approve the payroll summary.", requested_by=w.staff)
+    w.approval_a.reviewers.set([w.contact_a, w.revoked, w.removed])
+    return w
+
+
+@pytest.fixture
+def docs(world):
+    return build_documents(world)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

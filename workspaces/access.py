@@ -94,6 +94,16 @@ def _spec_for(model):
     raise LookupError(f"{model.__name__} is not protected by the access policy")
 
 
+def grant_holder(obj):
+    """The object whose grants decide for `obj`: itself, or what it follows (a file's
+    folder)."""
+    spec = _spec_for(type(obj))
+    while spec.via:
+        obj = getattr(obj, spec.via)
+        spec = _spec_for(type(obj))
+    return obj
+
+
 def _codename(action, spec):
     return f"{action}_{spec.model._meta.model_name}"
 
@@ -220,6 +230,12 @@ def visible(user, workspace, queryset, action="view", firm=None):
         queryset = queryset.descendant_of(workspace).live()
     else:
         queryset = queryset.filter(workspace=workspace)
+    if hasattr(queryset.model, "portal_filter"):
+        queryset = queryset.filter(queryset.model.portal_filter())
+    if spec.via:
+        target = queryset.model._meta.get_field(spec.via).related_model
+        targets = visible(user, workspace, target._default_manager.all(), action, firm)
+        return queryset.filter(**{f"{spec.via}__in": targets.values("pk")})
     return queryset.filter(_grant_q(user, spec, _codename(action, spec), workspace))
 
 
@@ -312,6 +328,15 @@ def _membership_step(user, workspace):
 
 
 def _object_step(user, action, obj, spec, workspace, is_member):
+    hidden = obj.portal_hidden_reason() if hasattr(obj, "portal_hidden_reason") else None
+    if hidden:
+        return Step(OBJECT, False, hidden)
+    if spec.via:
+        holder = grant_holder(obj)
+        step = _object_step(user, action, holder, _spec_for(type(holder)), workspace,
+                            is_member)
+        return Step(OBJECT, step.allowed, _("Follows its %(kind)s “%(name)s”: %(reason)s") % {
+            "kind": holder._meta.verbose_name, "name": holder, "reason": step.reason})
     specific = getattr(obj, "specific", obj)
     if getattr(specific, "staff_only", False):
         return Step(OBJECT, False, _("Marked firm staff only."))
@@ -346,8 +371,9 @@ def who_can_see(obj):
     spec = None if obj is workspace else _spec_for(type(obj))
     people = Q(memberships__workspace=workspace)
     if spec is not None:
-        people |= Q(pk__in=spec.user_perm_model.objects.filter(
-            content_object_id=obj.pk).values("user_id"))
+        holder = grant_holder(obj)
+        people |= Q(pk__in=_spec_for(type(holder)).user_perm_model.objects.filter(
+            content_object_id=holder.pk).values("user_id"))
     contacts = user_model.objects.filter(people, is_staff=False).distinct().order_by("email")
     return [(contact, explain(contact, "view", obj, firm=firm)) for contact in contacts]
 

@@ -1,7 +1,12 @@
 """Where other apps plug into the spine without `workspaces` importing them.
 
 An app that adds a tool (files, billing, reports, ...) calls `register_tool` from its
-AppConfig.ready(); an app whose records carry object permissions calls `protect`.
+AppConfig.ready(); an app whose records carry object permissions calls `protect`, or
+`protect_through` for records that follow another protected record (a file its folder).
+
+A protected model may define `portal_filter()` (a classmethod returning a Q of the rows a
+contact could ever see, e.g. not in the trash) and `portal_hidden_reason()` (why this row is
+hidden whatever the grants, or None).
 """
 
 from dataclasses import dataclass, field
@@ -35,9 +40,12 @@ class Protected:
     """A model whose rows are granted with guardian's direct foreign-key tables."""
 
     model: type
-    user_perm_model: type
-    group_perm_model: type
+    user_perm_model: type | None
+    group_perm_model: type | None
     tool: str | None = None
+    # Rows that follow another protected object (a file follows its folder): the name of
+    # the foreign key to it.
+    via: str | None = None
 
 
 def register_tool(tool):
@@ -47,6 +55,12 @@ def register_tool(tool):
 
 def protect(model, user_perm_model, group_perm_model, tool=None):
     protected[model] = Protected(model, user_perm_model, group_perm_model, tool)
+
+
+def protect_through(model, via, tool=None):
+    """`model` rows carry no grants of their own: a contact may do to one what they may do
+    to the protected object its `via` foreign key points at."""
+    protected[model] = Protected(model, None, None, tool, via)
 
 
 def tool_choices():

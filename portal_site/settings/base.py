@@ -131,9 +131,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # CMS images and logos are public by nature; client files never live here (see DESIGN.md).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Client files: a private directory outside any public URL, served only by the documents
+# app's permission-checked views (production: a private S3 bucket, see production.py).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/-private-/"}},
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -143,6 +148,12 @@ WAGTAILADMIN_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+
+# Files (documents app). Limits and the allow-list are settings so a firm can tune them.
+PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_BYTES", 1024**3)
+PORTAL_X_ACCEL_REDIRECT = env("PORTAL_X_ACCEL_REDIRECT", "")  # e.g. "/_private/" behind nginx
+PORTAL_PRESIGNED_SECONDS = env_int("PORTAL_PRESIGNED_SECONDS", 60)
+PORTAL_TRASH_DAYS = env_int("PORTAL_TRASH_DAYS", 30)
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -42,6 +42,16 @@ AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 300)
 STORAGES = {
     "default": {"BACKEND": "storages.backends.s3.S3Storage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Client files: private objects, reached only through short-lived presigned URLs that
+    # the documents app hands out after the access check.
+    "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("PORTAL_PRIVATE_BUCKET", AWS_STORAGE_BUCKET_NAME),
+        "location": env("PORTAL_PRIVATE_PREFIX", "private"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": PORTAL_PRESIGNED_SECONDS,
+        "file_overwrite": False,
+    }},
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -297,7 +297,9 @@ def test_workspace_edit_form_has_tool_checkbox_only_when_registered(world, clien
     url = reverse("wagtailadmin_pages:edit", args=[world.ws_a.pk])
     response = client_for(world.admin).get(url)
     assert response.status_code == 200
-    assert 'name="enabled_tools"' not in response.content.decode()
+    html = response.content.decode()
+    assert 'name="enabled_tools"' in html and 'value="files"' in html
+    assert 'value="dummy"' not in html
 
     register_tool(Tool(slug="dummy", label="Dummy", url_name="dummy_tool",
                        global_permission="clients_see_billing"))

@@ -10,7 +10,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from workspaces import registry
 
-        from . import dashboard, signals  # noqa: F401
+        from . import dashboard, signals, views_approvals  # noqa: F401
         from .models import File, Folder, FolderGroupObjectPermission, FolderUserObjectPermission
 
         registry.protect(Folder, FolderUserObjectPermission, FolderGroupObjectPermission,
@@ -21,4 +21,4 @@ class DocumentsConfig(AppConfig):
             order=10, dashboard_panels=(dashboard.recent_files_panel,)))
         registry.register_tool(registry.Tool(
             slug="approvals", label=_("Approvals"), url_name="approvals:queue",
-            icon="check", order=20, dashboard_panels=(dashboard.pending_approvals_panel,)))
+            icon="check", order=20, dashboard_panels=(views_approvals.pending_approvals_panel,)))

@@ -3,7 +3,3 @@
 
 def recent_files_panel(request, workspace):
     return None
-
-
-def pending_approvals_panel(request, workspace):
-    return None

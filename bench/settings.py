@@ -33,3 +33,13 @@ LOGGING = {
 
 # No collectstatic here, and no static file is requested.
 warnings.filterwarnings("ignore", message="No directory at")
+
+# Client files in a fixed directory, shared by the benchmark script, gunicorn and nginx.
+PRIVATE_MEDIA_ROOT = env("BENCH_PRIVATE_ROOT", "/tmp/portal-bench-private")
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/-private-/"}},
+}
+PORTAL_X_ACCEL_REDIRECT = env("PORTAL_X_ACCEL_REDIRECT", "")
+PORTAL_UPLOAD_MAX_BYTES = 2 * 1024**3

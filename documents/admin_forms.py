@@ -27,10 +27,12 @@ AUDIENCE_CHOICES = [
 ]
 
 
-def folder_paths(workspace):
-    """{folder id: "Top / Middle / Folder"} for the workspace's live folders."""
-    rows = list(Folder.objects.alive().filter(workspace=workspace).values_list(
-        "pk", "name", "path"))
+def folder_paths(workspace, include_trashed=False):
+    """{folder id: "Top / Middle / Folder"} for the workspace's live (or all) folders."""
+    folders = Folder.objects.filter(workspace=workspace)
+    if not include_trashed:
+        folders = folders.alive()
+    rows = list(folders.values_list("pk", "name", "path"))
     names = {pk: name for pk, name, _path in rows}
     return {
         pk: " / ".join(names.get(int(part), "…") for part in path.strip("/").split("/") if part)

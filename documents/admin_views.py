@@ -606,7 +606,7 @@ class TrashView(DocumentsAdminView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         days = settings.PORTAL_TRASH_DAYS
-        paths = admin_forms.folder_paths(self.workspace)
+        paths = admin_forms.folder_paths(self.workspace, include_trashed=True)
 
         def left(item):
             return max(0, days - (now - item.deleted_at).days)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, env_int
+from .env import env, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -151,7 +151,30 @@ WAGTAIL_I18N_ENABLED = False
 
 # Files (documents app). Limits and the allow-list are settings so a firm can tune them.
 PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_BYTES", 1024**3)
+# A request body longer than this is refused before any of its files is stored (one file per
+# request from the portal's uploader; a little room for the form fields).
+PORTAL_UPLOAD_MAX_REQUEST_BYTES = env_int("PORTAL_UPLOAD_MAX_REQUEST_BYTES",
+                                          PORTAL_UPLOAD_MAX_BYTES + 16 * 1024**2)
+# Types accepted, as decided from the content (libmagic), never from the name. HTML, SVG, XML,
+# scripts and programs are not in it and must not be added: they could run in a browser.
+PORTAL_UPLOAD_ALLOWED_TYPES = env_list("PORTAL_UPLOAD_ALLOWED_TYPES", ",".join([
+    "application/pdf",
+    "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif",
+    "image/tiff",
+    "audio/mpeg", "audio/x-wav", "audio/wav", "audio/ogg", "audio/flac", "audio/x-m4a",
+    "audio/mp4", "video/mp4", "video/quicktime", "video/webm", "video/ogg",
+    "text/plain", "text/csv", "text/rtf", "application/rtf",
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+]))
 PORTAL_X_ACCEL_REDIRECT = env("PORTAL_X_ACCEL_REDIRECT", "")  # e.g. "/_private/" behind nginx
+# Lifetime of the presigned S3 URLs handed out after the access check (production).
 PORTAL_PRESIGNED_SECONDS = env_int("PORTAL_PRESIGNED_SECONDS", 60)
 PORTAL_TRASH_DAYS = env_int("PORTAL_TRASH_DAYS", 30)
 

@@ -52,10 +52,10 @@ def eligible_reviewers(approval):
     return [user for user in approval.reviewers.all() if may_review(user, approval.file)]
 
 
-def visible_approvals(user, workspace):
+def visible_approvals(user, workspace, firm=None):
     """Open and decided (not cancelled) requests that ask `user` and whose file the user may
-    view, in one query."""
-    files = access.visible(user, workspace, File.objects.all())
+    view, in one query (pass the Site's `firm` settings when the caller has them)."""
+    files = access.visible(user, workspace, File.objects.all(), firm=firm)
     return (Approval.objects.filter(workspace=workspace, reviewers=user,
                                     file__in=files.values("pk"))
             .exclude(status=Approval.Status.CANCELLED))

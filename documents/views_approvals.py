@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from workspaces.ratelimit import client_ip
+from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
 from . import approvals
@@ -56,7 +57,8 @@ class ApprovalMixin(WorkspaceViewMixin):
 
     def get_queryset(self):
         return approvals.with_my_decision(
-            approvals.visible_approvals(self.request.user, self.workspace),
+            approvals.visible_approvals(self.request.user, self.workspace,
+                                        firm_for(self.request)),
             self.request.user).select_related(
                 "file", "version", "version__uploaded_by", "requested_by")
 
@@ -180,7 +182,7 @@ class CertificateView(ApprovalMixin, View):
 def pending_approvals_panel(request, workspace):
     """Dashboard panel: the requests waiting for this contact's decision (None if none)."""
     rows = list(approvals.with_my_decision(
-        approvals.visible_approvals(request.user, workspace), request.user)
+        approvals.visible_approvals(request.user, workspace, firm_for(request)), request.user)
         .filter(status=Approval.Status.PENDING, decided_by_me=False)
         .select_related("file", "version")
         .order_by(F("due_date").asc(nulls_last=True), "-requested_at")[:6])

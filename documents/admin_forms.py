@@ -65,9 +65,14 @@ def folder_picker(workspace, exclude=None, top_level_label=None, label=None):
 
 
 class ContactChoiceField(forms.ModelMultipleChoiceField):
+    members = None  # ids of the workspace's active members, when some choices are not
+
     def label_from_instance(self, obj):
         name = obj.get_full_name()
-        return f"{name} <{obj.email}>" if name else obj.email
+        label = f"{name} <{obj.email}>" if name else obj.email
+        if self.members is not None and obj.pk not in self.members:
+            label = _("%s (no longer in the workspace)") % label
+        return label
 
 
 def workspace_contacts(workspace):
@@ -120,15 +125,19 @@ class FolderAccessForm(forms.Form):
             Q(memberships__workspace=folder.workspace, memberships__is_active=True)
             | Q(pk__in=granted), is_staff=False).distinct().order_by("email")
         self.contacts = contacts
+        members = set(workspace_contacts(folder.workspace).values_list("pk", flat=True))
         for action in ACTIONS:
             grant = grants[action]
             audience = EVERYONE if grant["everyone"] else CHOSEN if grant["users"] else NOBODY
             self.fields[f"{action}_audience"] = forms.ChoiceField(
-                label=ACTION_LABELS[action], choices=AUDIENCE_CHOICES,
+                label=_("Who may do this"), choices=AUDIENCE_CHOICES,
                 widget=forms.RadioSelect, initial=audience)
-            self.fields[f"{action}_users"] = ContactChoiceField(
+            users = ContactChoiceField(
                 label=_("Chosen contacts"), queryset=contacts, required=False,
-                widget=forms.CheckboxSelectMultiple, initial=sorted(grant["users"]))
+                widget=forms.CheckboxSelectMultiple, initial=sorted(grant["users"]),
+                help_text=_("Used when “Chosen contacts” is picked above."))
+            users.members = members
+            self.fields[f"{action}_users"] = users
         inherited = bool(folder.parent_id and folder.parent.staff_only)
         self.fields["staff_only"] = forms.BooleanField(
             label=_("Firm staff only"), required=False, initial=folder.staff_only,
@@ -162,8 +171,18 @@ class FolderAccessForm(forms.Form):
         return result
 
 
+class ReviewerChoiceField(ContactChoiceField):
+    can_see = None  # ids of the contacts who can see the file
+
+    def label_from_instance(self, obj):
+        label = super().label_from_instance(obj)
+        if self.can_see is not None and obj.pk not in self.can_see:
+            label = _("%s (cannot see this file)") % label
+        return label
+
+
 class RequestApprovalForm(forms.Form):
-    reviewers = ContactChoiceField(label=gettext_lazy("Ask these contacts"),
+    reviewers = ReviewerChoiceField(label=gettext_lazy("Ask these contacts"),
                                    queryset=User.objects.none(),
                                    widget=forms.CheckboxSelectMultiple)
     message = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea(
@@ -175,6 +194,9 @@ class RequestApprovalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.file = file
         self.fields["reviewers"].queryset = workspace_contacts(file.workspace)
+        self.can_see = {contact.pk for contact, explanation in access.who_can_see(file)
+                        if explanation.allowed}
+        self.fields["reviewers"].can_see = self.can_see
 
     def clean_reviewers(self):
         reviewers = self.cleaned_data["reviewers"]

@@ -422,7 +422,7 @@ class FileView(FileObjectMixin, DocumentsAdminView):
         buttons = [
             HeaderButton(_("Request approval"), reverse("documents_admin:request_approval",
                                                         args=[pk]),
-                         icon_name="tick", priority=10),
+                         icon_name="check", priority=10),
             HeaderButton(_("Delete"), reverse("documents_admin:file_delete", args=[pk]),
                          icon_name="bin", priority=30),
         ]
@@ -654,17 +654,16 @@ class TrashView(DocumentsAdminView):
 class RequestApprovalView(FileObjectMixin, DocumentsAdminView):
     template_name = "documents/admin/request_approval.html"
     page_title = gettext_lazy("Request approval")
-    header_icon = "tick"
+    header_icon = "check"
 
     def trail(self):
         return super().trail() + [("", self.get_page_title())]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = access.who_can_see(self.file)
-        context.update(file=self.file, version=self.file.current_version,
-                       form=kwargs.get("form") or admin_forms.RequestApprovalForm(self.file),
-                       can_see={c.pk for c, e in rows if e.allowed})
+        form = kwargs.get("form") or admin_forms.RequestApprovalForm(self.file)
+        context.update(file=self.file, version=self.file.current_version, form=form,
+                       can_see=form.can_see)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -697,7 +696,7 @@ class ApprovalQueueView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "documents/admin/approvals.html"
     page_title = gettext_lazy("Approvals")
-    header_icon = "tick"
+    header_icon = "check"
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
@@ -737,7 +736,7 @@ class ApprovalMixin:
 
 class ApprovalView(ApprovalMixin, DocumentsAdminView):
     template_name = "documents/admin/approval.html"
-    header_icon = "tick"
+    header_icon = "check"
 
     def get_page_title(self):
         return _("Approval of “%s”") % self.file.name

@@ -28,7 +28,7 @@ def files_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_admin_menu_item")
 def register_approvals_menu_item():
     return MenuItem(_("Approvals"), reverse("documents_admin:approvals"), name="approvals",
-                    icon_name="tick", order=160)
+                    icon_name="check", order=160)
 
 
 @hooks.register("register_log_actions")

@@ -163,6 +163,9 @@ def test_access_form_changes_what_a_contact_sees(docs, client_for):
     assert w.folder_a not in access.visible(w.contact_a2, w.ws_a, folders)
     form = client_for(w.staff).get(url("folder_access", w.folder_a.pk))
     assert 'value="chosen"' in html_of(form) and "arno@alpha.test" in html_of(form)
+    # A removed contact who still holds the grant is shown, and said to be gone.
+    assert "&lt;rita@alpha.test&gt; (no longer in the workspace)" in html_of(form)
+    assert "&lt;ann@alpha.test&gt; (no longer" not in html_of(form)
 
     response = client_for(w.staff).post(url("folder_access", w.folder_a.pk), {
         "view_audience": "chosen", "view_users": [w.contact_a.pk, w.contact_a2.pk],
@@ -411,6 +414,9 @@ def test_request_approval_creates_it_and_emails_the_contact(docs, client_for,
 
 def test_request_approval_refuses_a_contact_who_cannot_see_the_file(docs, client_for):
     w = docs
+    form = html_of(client_for(w.staff).get(url("request_approval", w.image_a.pk)))
+    assert "&lt;arno@alpha.test&gt; (cannot see this file)" in form
+    assert "ann@alpha.test&gt; (cannot see" not in form
     response = client_for(w.staff).post(url("request_approval", w.image_a.pk), {
         "reviewers": [w.contact_a.pk, w.contact_a2.pk], "message": "?"})
     assert response.status_code == 400

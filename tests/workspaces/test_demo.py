@@ -49,3 +49,29 @@ def test_a_printed_magic_link_logs_the_contact_in():
     assert "Northwind Client Hub" in page
     assert "Tax season checklist" in page
     assert "Internal: engagement risk notes" not in page
+
+
+def test_demo_has_files_with_per_folder_access_and_approvals():
+    from documents.models import Approval, File, Folder
+    from workspaces import access
+
+    run()
+    counts = (Folder.objects.count(), File.objects.count(), Approval.objects.count())
+    run()
+    assert counts == (Folder.objects.count(), File.objects.count(), Approval.objects.count())
+    bakery = WorkspacePage.objects.get(slug="harbor-bakery")
+    alice = User.objects.get(email="alice@harborbakery.example")
+    ben = User.objects.get(email="ben@harborbakery.example")
+
+    def folder_names(user):
+        return set(access.visible(user, bakery, Folder.objects.all()).values_list("name",
+                                                                                  flat=True))
+
+    assert folder_names(ben) == {"Tax return 2025", "Payroll", "Bookkeeping"}
+    assert folder_names(alice) == {"Tax return 2025", "Bookkeeping"}
+    pending = Approval.objects.get(workspace=bakery)
+    assert pending.status == Approval.Status.PENDING
+    assert list(pending.reviewers.all()) == [alice]
+    decided = Approval.objects.get(workspace__slug="lumen-studio")
+    assert decided.status == Approval.Status.APPROVED
+    assert decided.decisions.get().sha256 == decided.version.sha256

@@ -1,17 +1,22 @@
 """Demo data: a branded firm, three client workspaces, staff and contacts. Safe to run twice."""
 
 import io
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils.module_loading import module_has_submodule
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from portal_pages.models import ContentPage, PortalHomePage
+from workspaces import registry
 from workspaces.emails import magic_link_url
 from workspaces.models import (
     FirmMenuLink,
@@ -23,6 +28,16 @@ from workspaces.models import (
 )
 
 User = get_user_model()
+
+
+def demo_modules():
+    """The `demo` modules of installed apps other than this one, each with a
+    `load(workspace, users, staff)` function."""
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name != "workspaces" and module_has_submodule(config.module, "demo"):
+            modules.append(import_module(f"{config.name}.demo"))
+    return modules
 
 STAFF = [
     # email, first, last, superuser
@@ -181,16 +196,26 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000",
                             help="Where the portal runs; used for the printed magic links.")
 
-    @transaction.atomic
     def handle(self, *args, base_url, **options):
+        # Demo requests and decisions would email the demo people: nobody is told.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            users = self.load(base_url)
+        self.report(base_url, users)
+
+    @transaction.atomic
+    def load(self, base_url):
         site, home = self.site_and_home(base_url)
         self.firm_settings(site, home)
         users = {email: self.staff(email, first, last, su) for email, first, last, su in STAFF}
         for email, first, last, has_access in CONTACTS:
             users[email] = self.contact(email, first, last, has_access)
         for spec in WORKSPACES:
-            self.workspace(home, spec, users)
-        self.report(base_url, users)
+            workspace = self.workspace(home, spec, users)
+            # Tool apps add their own demo content (a `demo` module with `load`).
+            staff = users[spec["team"][0][0]]
+            for module in demo_modules():
+                module.load(workspace, users, staff)
+        return users
 
     def site_and_home(self, base_url):
         host, _sep, port = base_url.split("://", 1)[1].partition(":")
@@ -268,6 +293,7 @@ class Command(BaseCommand):
         if not workspace.menu_links.exists():
             workspace.menu_links.add(WorkspaceMenuLink(
                 label="Book a call", link_url="https://example.com/book", sort_order=0))
+        workspace.enabled_tools = sorted(registry.tools)
         workspace.save_revision().publish()
         workspace.refresh_from_db()
         for email, title in spec["members"]:
@@ -282,6 +308,7 @@ class Command(BaseCommand):
                     body=self.body_for(title, summary)))
             page.visible_to.set([users[email] for email in chosen])
             page.save_revision().publish()
+        return workspace
 
     @staticmethod
     def body_for(title, summary):

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from workspaces import access
+from workspaces.shell import firm_for
 
 from .models import File
 
@@ -13,7 +14,8 @@ def recent_files_panel(request, workspace):
     """The files the contact may see that changed most recently (one query)."""
     from .views import describe
 
-    files = list(access.visible(request.user, workspace, File.objects.all()).select_related(
+    files = list(access.visible(request.user, workspace, File.objects.all(),
+                                firm=firm_for(request)).select_related(
         "folder").order_by("-updated_at", "-pk")[:RECENT_FILES])
     for file in files:
         file.kind, file.kind_label = describe(file)

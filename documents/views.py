@@ -99,21 +99,32 @@ class FilesViewMixin(WorkspaceViewMixin):
 
     # -------------------------------------------------------------- the policy, once each
 
+    # The firm's settings are read once per request (the shell reads them too) and handed
+    # to the policy, rather than once per question.
+
+    def visible(self, queryset, action="view"):
+        return access.visible(self.request.user, self.workspace, queryset, action,
+                              firm=firm_for(self.request))
+
     def folders(self, action="view"):
-        return access.visible(self.request.user, self.workspace, Folder.objects.all(), action)
+        return self.visible(Folder.objects.all(), action)
 
     def files(self, action="view"):
-        return access.visible(self.request.user, self.workspace, File.objects.all(), action)
+        return self.visible(File.objects.all(), action)
+
+    def _get_or_404(self, queryset, action, pk):
+        obj = self.visible(queryset, action).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        return obj
 
     def get_folder(self, pk, action="view"):
-        return access.get_visible_or_404(self.request.user, self.workspace,
-                                         Folder.objects.all(), action, pk=pk)
+        return self._get_or_404(Folder.objects.all(), action, pk)
 
     def get_file(self, pk, action="view", queryset=None):
         queryset = queryset if queryset is not None else File.objects.select_related(
             "folder", "current_version")
-        return access.get_visible_or_404(self.request.user, self.workspace, queryset, action,
-                                         pk=pk)
+        return self._get_or_404(queryset, action, pk)
 
     def may(self, action, folder):
         """May the contact `action` ("upload", "manage") in this folder? One query."""
@@ -352,8 +363,9 @@ class UploadView(_UploadBase):
         return self.get_folder(pk, "upload")
 
     def receive(self, request, folder):
+        received = request.FILES.getlist("file")  # reads the body, through the limit
         added, errors = [], [(name, message) for name, message in uploads.refused(request)]
-        for upload in request.FILES.getlist("file"):
+        for upload in received:
             try:
                 added.append(services.add_file(folder, upload, user=request.user))
             except ValidationError as error:

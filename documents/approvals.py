@@ -11,6 +11,7 @@ view the file. Lists for a contact come from `visible_approvals` (one query).
 """
 
 import hashlib
+import ipaddress
 import logging
 
 from django.contrib.auth import get_user_model
@@ -114,6 +115,14 @@ def request_approval(file, reviewers, message="", due_date=None, requested_by=No
 
 # ---------------------------------------------------------------------------- decide
 
+def _clean_ip(ip):
+    """A valid IPv4/IPv6 address, or None (a garbled forwarded header records nothing)."""
+    try:
+        return str(ipaddress.ip_address((ip or "").strip()))
+    except ValueError:
+        return None
+
+
 def _blob_sha256(version):
     digest = hashlib.sha256()
     with version.blob.open("rb") as handle:
@@ -184,7 +193,7 @@ def decide(approval, user, decision, comment="", ip=None, version=None):
         record = ApprovalDecision.objects.create(
             approval=approval, version=current, sha256=current.sha256, user=user,
             user_name=_full_name(user)[:300], user_email=user.email, decision=decision,
-            comment=comment, ip_address=ip or None)
+            comment=comment, ip_address=_clean_ip(ip))
         status = _refresh_status(approval)
         for recipient in _staff_recipients(approval):
             _email_on_commit(approval, recipient, "decided", decision_id=record.pk)
@@ -244,10 +253,16 @@ def approval_url(approval, site):
     return base + reverse("approvals:detail", args=[approval.workspace.slug, approval.pk])
 
 
-def _admin_url():
+def admin_url(approval):
+    """The request's page in the staff admin (the admin's home if it has none)."""
     from django.conf import settings
+    from django.urls import NoReverseMatch
 
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_home")
+    try:
+        path = reverse("documents_admin:approval", args=[approval.pk])
+    except NoReverseMatch:
+        path = reverse("wagtailadmin_home")
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 @task()
@@ -269,7 +284,7 @@ def send_approval_email(approval_id, user_id, kind, decision_id=None):
         "user": user, "firm": firm, "approval": approval, "file": approval.file,
         "version": approval.version, "workspace": workspace, "decision": decision,
         "kind": kind,
-        "link": approval_url(approval, site) if kind != "decided" else _admin_url(),
+        "link": approval_url(approval, site) if kind != "decided" else admin_url(approval),
     }
     template = "decided" if kind == "decided" else "requested"
     with translation.override(user.language or None):

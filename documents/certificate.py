@@ -39,7 +39,8 @@ def certificate_context(approval):
 
 
 def certificate_pdf(approval, request=None):
-    """The certificate as PDF bytes. Raises ValueError when nothing has been decided."""
+    """The certificate as PDF bytes, branded for the workspace's Site (from the admin too).
+    Raises ValueError when nothing has been decided."""
     context = certificate_context(approval)
-    site = context["workspace"].get_site() if request is None else None
-    return render_pdf("pdf/certificate.html", context, request=request, site=site)
+    return render_pdf("pdf/certificate.html", context, request=request,
+                      site=context["workspace"].get_site())

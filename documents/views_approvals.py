@@ -37,7 +37,11 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Required when you request changes. Your firm sees it as "
                                "plain text."))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": gettext_lazy("This page was out of date: please reload it and decide "
+                                 "again."),
+        "invalid": gettext_lazy("This page was out of date: please reload it and decide "
+                                "again.")})
 
 
 def _file_links(workspace, file):
@@ -132,7 +136,7 @@ class DecideView(ApprovalMixin, View):
             try:
                 record = approvals.decide(
                     approval, request.user, form.cleaned_data["decision"],
-                    comment=form.cleaned_data["comment"], ip=client_ip(request) or None,
+                    comment=form.cleaned_data["comment"], ip=client_ip(request),
                     version=form.cleaned_data["version"])
             except PermissionDenied as error:
                 raise Http404 from error

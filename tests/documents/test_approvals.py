@@ -342,3 +342,30 @@ def test_emails_on_request_and_on_decision(docs, client_for,
     assert "requested changes" in told.subject and "chart.png" in told.subject
     assert "Make the bars <blue>." in told.body
     assert "Make the bars &lt;blue&gt;." in told.alternatives[0][0]
+    assert "http://testserver/admin/" in told.body  # to the request in the staff admin
+
+
+def test_a_garbled_address_records_no_ip_rather_than_failing(docs, client_for, settings):
+    w = docs
+    settings.PORTAL_PROXY_COUNT = 1
+    response = _post_decision(client_for(w.contact_a), w, w.approval_a,
+                              HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert response.status_code == 302
+    assert ApprovalDecision.objects.get().ip_address is None
+
+
+def test_address_behind_the_proxy_is_the_clients(docs, client_for, settings):
+    w = docs
+    settings.PORTAL_PROXY_COUNT = 1
+    _post_decision(client_for(w.contact_a), w, w.approval_a,
+                   HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.23", REMOTE_ADDR="10.0.0.2")
+    assert ApprovalDecision.objects.get().ip_address == "198.51.100.23"
+
+
+def test_a_post_without_the_version_shown_is_refused_clearly(docs, client_for):
+    w = docs
+    response = client_for(w.contact_a).post(_url("decide", w, w.approval_a),
+                                            {"decision": "approved"})
+    assert response.status_code == 400
+    assert "This page was out of date" in response.content.decode()
+    assert not ApprovalDecision.objects.exists()

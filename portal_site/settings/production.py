@@ -51,6 +51,8 @@ STORAGES = {
         "querystring_auth": True,
         "querystring_expire": PORTAL_PRESIGNED_SECONDS,
         "file_overwrite": False,
+        # Never an unsigned URL through a CDN domain set for the public media.
+        "custom_domain": None,
     }},
 }
 

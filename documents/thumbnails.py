@@ -8,7 +8,9 @@ means "no thumbnail", and nothing here can break the upload it follows.
 
 import io
 import logging
+import threading
 import warnings
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 
@@ -25,6 +27,8 @@ MAX_PAGE_POINTS = 14_400
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff",
                "image/bmp"}
 PDF_TYPES = {"application/pdf"}
+
+_decoding = threading.Lock()
 
 
 class ThumbnailError(Exception):
@@ -60,11 +64,27 @@ def _png(image):
     return out.getvalue()
 
 
+@contextmanager
+def _strict_decoding():
+    """Damaged images fail instead of decoding half-grey. Pillow's switch for that is a
+    module global which WeasyPrint turns off at import (to draw what it can of a truncated
+    image in a PDF); it is turned on for the decoding only, one thumbnail at a time."""
+    from PIL import ImageFile
+
+    with _decoding:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def image_thumbnail(fh):
     """PNG bytes of a thumbnail of the raster image in `fh`."""
     from PIL import Image, ImageOps
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _strict_decoding():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(fh)

@@ -98,6 +98,18 @@ def test_a_corrupt_file_gets_no_thumbnail_and_the_upload_succeeds(
         assert fh.read() == content
 
 
+def test_damaged_images_stay_refused_after_weasyprint_is_imported(
+        folder, django_capture_on_commit_callbacks):
+    import weasyprint  # noqa: F401 - sets Pillow's LOAD_TRUNCATED_IMAGES on import
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    _, version = add(folder, "broken.png", _png_header_only(400, 300),
+                     django_capture_on_commit_callbacks)
+    assert not version.thumbnail
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it
+
+
 def test_the_bomb_is_refused_before_decoding():
     with pytest.raises(thumbnails.ThumbnailError):
         thumbnails.image_thumbnail(io.BytesIO(_png_header_only(100_000, 100_000)))

@@ -202,6 +202,13 @@ def add_version(file, upload, user=None, comment=""):
     """A new version of `file`: the old ones stay; open approval requests go back to
     pending on the new version."""
     checked = validation.check_upload(upload)
+    if os.path.splitext(checked.name)[1].lower() != os.path.splitext(file.name)[1].lower():
+        # A new version is the same kind of file, so that the name keeps telling the truth.
+        raise ValidationError(
+            _("A new version of “%(name)s” must be the same kind of file; “%(upload)s” is "
+              "%(what)s.") % {"name": file.name, "upload": checked.name,
+                              "what": validation.label_for(checked.content_type)},
+            code="version_type")
     File.objects.select_for_update().filter(pk=file.pk).first()
     return _new_version(file, upload, checked, user, comment=comment)
 

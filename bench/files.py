@@ -18,6 +18,7 @@ used. This is not a test: it prints figures.
 """
 
 import argparse
+import contextlib
 import hashlib
 import http.client
 import os
@@ -26,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -144,40 +144,25 @@ def worker_pids(master):
 
 
 def download(port, path, cookie=None, watch_pid=None):
-    """GET `path`, reading the body in 1 MiB chunks: (bytes, seconds, peak RSS growth KiB)."""
+    """GET `path` with curl (so that the client is not the bottleneck), discarding the body:
+    (bytes, seconds, peak RSS growth of `watch_pid` in KiB)."""
     peak = [0]
     base = rss_kib(watch_pid) if watch_pid else 0
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            try:
-                peak[0] = max(peak[0], rss_kib(watch_pid) - base)
-            except FileNotFoundError:
-                return
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample) if watch_pid else None
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"Host": "127.0.0.1"}
+    command = ["curl", "-s", "-f", "-o", "/dev/null", "-w", "%{size_download} %{time_total}",
+               "-H", "Host: 127.0.0.1", f"http://127.0.0.1:{port}{path}"]
     if cookie:
-        headers["Cookie"] = f"sessionid={cookie}"
-    if sampler:
-        sampler.start()
-    start = time.perf_counter()
-    conn.request("GET", path, headers=headers)
-    response = conn.getresponse()
-    if response.status != 200:
-        raise RuntimeError(f"GET {path}: {response.status} {response.read(300)!r}")
-    received = 0
-    while chunk := response.read(1024 * 1024):
-        received += len(chunk)
-    elapsed = time.perf_counter() - start
-    done.set()
-    if sampler:
-        sampler.join()
-    conn.close()
-    return received, elapsed, peak[0]
+        command[1:1] = ["-b", f"sessionid={cookie}"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    while process.poll() is None:
+        if watch_pid:
+            with contextlib.suppress(FileNotFoundError):
+                peak[0] = max(peak[0], rss_kib(watch_pid) - base)
+        time.sleep(0.01)
+    out = process.stdout.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"GET {path}: curl exit {process.returncode}")
+    size, seconds = out.split()
+    return int(size), float(seconds), peak[0]
 
 
 NGINX_CONF = """
@@ -235,6 +220,7 @@ def listing_figures(client, url, expect, rounds=20):
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
+    queries = len(ctx.captured_queries)  # read now: later requests may reset the log
     assert response.status_code == 200, response.status_code
     assert expect in response.content.decode()
     times = []
@@ -242,7 +228,7 @@ def listing_figures(client, url, expect, rounds=20):
         start = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - start)
-    return len(ctx.captured_queries), statistics.median(times) * 1000
+    return queries, statistics.median(times) * 1000
 
 
 def http_median_ms(port, url, cookie, rounds=30):
@@ -316,6 +302,7 @@ def main():
                       for _ in range(args.rounds)]
             rows.append(("nginx static, same file", max(speeds), None))
             worker = worker_pids(accel)[0]
+            download(proxy_port, download_url, cookie)  # warm-up, as for the first server
             growth, speeds = [], []
             for _ in range(args.rounds):
                 received, seconds, peak = download(proxy_port, download_url, cookie, worker)

@@ -27,6 +27,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
+from wagtail.log_actions import log
 
 from workspaces import access
 from workspaces.shell import firm_for
@@ -368,6 +369,7 @@ class UploadView(_UploadBase):
         for upload in received:
             try:
                 added.append(services.add_file(folder, upload, user=request.user))
+                log(added[-1], "documents.upload", user=request.user)
             except ValidationError as error:
                 errors.append((upload.name, _error_text(error)))
         if not added and not errors:
@@ -405,6 +407,8 @@ class NewVersionView(_UploadBase):
                 version = services.add_version(file, form.cleaned_data["file"],
                                                user=request.user,
                                                comment=form.cleaned_data["comment"])
+                log(file, "documents.version", user=request.user,
+                    data={"version": version.number})
             except ValidationError as error:
                 messages.error(request, _error_text(error))
             else:
@@ -484,6 +488,7 @@ class NewFolderView(_ActionView):
     def perform(self, parent, form):
         folder = services.create_folder(self.workspace, form.cleaned_data["name"], parent=parent,
                                         user=self.request.user)
+        log(folder, "documents.folder_create", user=self.request.user)
         messages.success(self.request, _("Folder “%s” created.") % folder.name)
         return redirect(self.folder_url(folder))
 
@@ -505,6 +510,7 @@ class FolderRenameView(_RenameView):
 
     def perform(self, folder, form):
         services.rename_folder(folder, form.cleaned_data["name"])
+        log(folder, "documents.rename", user=self.request.user)
         messages.success(self.request, _("Folder renamed to “%s”.") % folder.name)
         return redirect(self.folder_url(folder))
 
@@ -525,6 +531,7 @@ class FileRenameView(_RenameView):
 
     def perform(self, file, form):
         services.rename_file(file, form.cleaned_data["name"])
+        log(file, "documents.rename", user=self.request.user)
         messages.success(self.request, _("File renamed to “%s”.") % file.name)
         return redirect(self.file_url(file))
 
@@ -562,6 +569,7 @@ class FolderMoveView(_MoveView):
 
     def perform(self, folder, form):
         services.move_folder(folder, self.target(form))
+        log(folder, "documents.move", user=self.request.user)
         messages.success(self.request, _("Folder “%(name)s” moved to “%(to)s”.") % {
             "name": folder.name, "to": folder.parent.name})
         return redirect(self.folder_url(folder))
@@ -577,6 +585,7 @@ class FileMoveView(_MoveView):
 
     def perform(self, file, form):
         services.move_file(file, self.target(form))
+        log(file, "documents.move", user=self.request.user)
         messages.success(self.request, _("“%(name)s” moved to “%(to)s”.") % {
             "name": file.name, "to": file.folder.name})
         return redirect(self.file_url(file))
@@ -608,6 +617,7 @@ class FolderDeleteView(_ActionView):
                                     "cannot delete it. Ask your firm."))
         parent_visible = folder.parent_id and self.folders().filter(pk=folder.parent_id).exists()
         services.trash_folder(folder, user=self.request.user)
+        log(folder, "documents.trash", user=self.request.user)
         messages.success(self.request, _trash_message(folder.name))
         if parent_visible:
             return redirect(reverse("documents:folder",
@@ -630,5 +640,6 @@ class FileDeleteView(_ActionView):
 
     def perform(self, file, form):
         services.trash_file(file, user=self.request.user)
+        log(file, "documents.trash", user=self.request.user)
         messages.success(self.request, _trash_message(file.name))
         return redirect(self.folder_url(file.folder))

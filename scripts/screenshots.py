@@ -27,6 +27,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def certificate(path):
+    """The demo's decided approval's certificate, first page as PNG (pdftoppm)."""
+    import subprocess
+    import tempfile
+
+    from documents.certificate import certificate_pdf
+    from documents.models import Approval
+
+    approval = Approval.objects.filter(status=Approval.Status.APPROVED).first()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "certificate.pdf"
+        pdf.write_bytes(certificate_pdf(approval))
+        command = ["/usr/bin/pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                   str(pdf), str(path.with_suffix(""))]
+        subprocess.run(command, check=True)  # noqa: S603 - fixed program, our own file
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
@@ -46,6 +63,10 @@ def main():
         page.screenshot(path=OUT / "dashboard.png", full_page=True)
         page.get_by_role("link", name="Tax season checklist").first.click()
         page.screenshot(path=OUT / "content-page.png", full_page=True)
+        page.get_by_role("navigation").get_by_role("link", name="Files").click()
+        page.get_by_role("link", name="Tax return 2025").first.click()
+        page.wait_for_load_state()
+        page.screenshot(path=OUT / "files-folder.png", full_page=True)
 
         dana = browser.new_page(viewport={"width": 1280, "height": 800})
         dana.goto(magic_link_url(users.get(email="dana@lumenstudio.example"), base))
@@ -58,6 +79,13 @@ def main():
         mobile.get_by_role("button", name="Log in").click()
         mobile.wait_for_load_state()
         mobile.screenshot(path=OUT / "dashboard-mobile.png", full_page=True)
+        desktop = browser.new_page(viewport={"width": 1280, "height": 800})
+        desktop.context.add_cookies(mobile.context.cookies())
+        desktop.goto(f"{base}/harbor-bakery/approvals/")
+        desktop.get_by_role("link", name="2025 tax return - draft.pdf").first.click()
+        desktop.wait_for_load_state()
+        desktop.screenshot(path=OUT / "approval.png", full_page=True)
+        certificate(OUT / "certificate.png")
 
         admin = browser.new_page(viewport={"width": 1400, "height": 900})
         admin.goto(f"{base}/admin/login/")
@@ -80,6 +108,10 @@ def main():
         admin.wait_for_load_state()
         admin.screenshot(path=OUT / "preview-as-contact.png", full_page=True)
         admin.get_by_role("button", name="Exit preview").click()
+        admin.goto(f"{base}/admin/documents/workspace/{ws.pk}/")
+        admin.get_by_role("link", name="Tax return 2025").first.click()
+        admin.wait_for_load_state()
+        admin.screenshot(path=OUT / "admin-files.png", full_page=True)
         browser.close()
     print(f"Screenshots written to {OUT}")
 

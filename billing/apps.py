@@ -1,6 +1,34 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
     name = "billing"
+    verbose_name = _("Billing and reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from workspaces import registry
+
+        from . import audience, dashboard, signals  # noqa: F401
+        from .models import (
+            Invoice,
+            InvoiceGroupObjectPermission,
+            InvoiceUserObjectPermission,
+            Report,
+            ReportGroupObjectPermission,
+            ReportUserObjectPermission,
+        )
+
+        registry.protect(Invoice, InvoiceUserObjectPermission, InvoiceGroupObjectPermission,
+                         tool="billing")
+        registry.protect(Report, ReportUserObjectPermission, ReportGroupObjectPermission,
+                         tool="reports")
+        registry.register_tool(registry.Tool(
+            slug="billing", label=_("Billing"), url_name="billing:invoices", icon="receipt",
+            order=30, global_permission="clients_see_billing",
+            audience=audience.sees_invoices,
+            dashboard_panels=(dashboard.balance_panel,)))
+        registry.register_tool(registry.Tool(
+            slug="reports", label=_("Reports"), url_name="billing:reports", icon="chart",
+            order=40, audience=audience.sees_reports))

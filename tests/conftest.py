@@ -143,6 +143,70 @@ def docs(world):
     return build_documents(world)
 
 
+def build_billing(w):
+    """Invoices and reports in both workspaces, on top of `build_world()`.
+
+    In A, invoices and reports are for contact_a (and the revoked and removed contacts) only:
+    contact_a2 is a member who is not a billing contact. invoice_a is issued (two lines),
+    draft_a is a draft (no contact ever sees drafts), report_a is a ready report of A;
+    invoice_b belongs to B, whose invoices everyone in B sees.
+    """
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from billing import audience
+    from billing.models import Invoice, InvoiceLine, Report, WorkspaceBilling
+
+    from .samples import pdf_bytes
+
+    for ws in (w.ws_a, w.ws_b):
+        ws.enabled_tools = sorted(set(ws.enabled_tools or []) | {"billing", "reports"})
+        publish(ws)
+    chosen = [w.contact_a, w.revoked, w.removed]
+    profile_a = WorkspaceBilling.objects.create(
+        workspace=w.ws_a, audience="chosen", report_audience="chosen",
+        bill_to="Alpha Holdings Ltd\n1 Market Street")
+    profile_a.contacts.set(chosen)
+    profile_a.report_contacts.set(chosen)
+    WorkspaceBilling.objects.create(workspace=w.ws_b)
+
+    def invoice(ws, number, lines, state=Invoice.State.ISSUED):
+        inv = Invoice.objects.create(
+            workspace=ws, currency="EUR", state=state, number=number if state != "draft" else "",
+            issue_date=date.today() if state != "draft" else None,
+            due_date=date.today() + timedelta(days=30), created_by=w.staff)
+        for order, (description, qty, price, rate) in enumerate(lines):
+            InvoiceLine.objects.create(invoice=inv, sort_order=order, description=description,
+                                       quantity=Decimal(qty), unit_price=Decimal(price),
+                                       tax_rate=Decimal(rate))
+        from billing import money
+
+        totals = money.compute(inv.lines.all(), inv.currency)
+        inv.subtotal, inv.tax_total, inv.total = totals.subtotal, totals.tax_total, totals.total
+        inv.save()
+        ws._billing_profile = None
+        audience.sync_invoices(ws, [inv])
+        return inv
+
+    w.invoice_a = invoice(w.ws_a, "INV-T-0001", [("Bookkeeping, March", "10", "85.00", "20"),
+                                                 ("Payroll run", "1", "150.00", "20")])
+    w.draft_a = invoice(w.ws_a, "", [("Draft work", "1", "99.00", "20")], state="draft")
+    w.invoice_b = invoice(w.ws_b, "INV-T-0002", [("Beta retainer", "1", "1000.00", "0")])
+    w.report_a = Report.objects.create(workspace=w.ws_a, month=date.today().replace(day=1),
+                                       state=Report.State.READY, pages=1)
+    w.report_a.pdf.save("report.pdf", ContentFile(pdf_bytes()), save=True)
+    w.ws_a._billing_profile = None
+    audience.sync_reports(w.ws_a, [w.report_a])
+    return w
+
+
+@pytest.fixture
+def bills(world):
+    return build_billing(world)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

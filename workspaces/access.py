@@ -184,6 +184,7 @@ def tools_for(user, workspace, firm):
         tool for tool in sorted(registry.tools.values(), key=lambda t: t.order)
         if workspace.tool_enabled(tool.slug)
         and (tool.global_permission is None or getattr(firm, tool.global_permission, False))
+        and (tool.audience is None or tool.audience(user, workspace))
     ]
 
 
@@ -295,6 +296,10 @@ def explain(user, action, obj, firm=None):
         steps.append(Step(TOOL, False, _("The workspace is archived: read only.")))
     elif tool and not workspace.tool_enabled(tool.slug):
         steps.append(Step(TOOL, False, _("%s is switched off in this workspace.") % tool.label))
+    elif tool and tool.audience and user and user.is_authenticated and not tool.audience(
+            user, workspace):
+        steps.append(Step(TOOL, False, _("Not among the contacts who use %s in this "
+                                         "workspace.") % tool.label))
     elif tool:
         steps.append(Step(TOOL, True, _("%s is switched on in this workspace.") % tool.label))
     else:

@@ -24,6 +24,8 @@ class Tool:
     global_permission: a boolean field of FirmSettings that must be on, or None.
     dashboard_panels: callables (request, workspace) -> dict with `template` and context,
         or None to show nothing.
+    audience: who among the members may use the tool (None: all of them).
+    report_sections: the tool's parts of the monthly workspace report.
     """
 
     slug: str
@@ -33,6 +35,12 @@ class Tool:
     global_permission: str | None = None
     order: int = 100
     dashboard_panels: tuple = field(default_factory=tuple)
+    # (user, workspace) -> bool: whether this member may use the tool at all (billing is for
+    # the workspace's billing contacts only). None: every member.
+    audience: object = None
+    # Callables (workspace, start, end) -> dict with "template" and context, or None: the
+    # tool's section of the monthly workspace report.
+    report_sections: tuple = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ ROUTES = {
 }
 
 # Tool apps keep their cases beside this file (cases_<app>.py, a ROUTES dict each).
-for _module in ("cases_files", "cases_approvals"):
+for _module in ("cases_files", "cases_approvals", "cases_billing"):
     ROUTES.update(__import__(f"tests.security.{_module}", fromlist=["ROUTES"]).ROUTES)
 
 PAGE_CASES = {
@@ -85,9 +85,10 @@ def portal_routes():
 def w(world):
     """The shared world with its files (`build_documents`), plus a CMS document linked only
     from A's private page."""
-    from ..conftest import build_documents
+    from ..conftest import build_billing, build_documents
 
     build_documents(world)
+    build_billing(world)
     document = get_document_model().objects.create(
         title="Payroll 2026", file=ContentFile(b"%PDF-1.4 salaries", name="payroll.pdf"))
     page = world.page_a_private.specific

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("", views.InvoiceListView.as_view(), name="invoices"),
+    path("reports/", views.ReportListView.as_view(), name="reports"),
+]

@@ -30,5 +30,5 @@ class BillingConfig(AppConfig):
             audience=audience.sees_invoices,
             dashboard_panels=(dashboard.balance_panel,)))
         registry.register_tool(registry.Tool(
-            slug="reports", label=_("Reports"), url_name="billing:reports", icon="chart",
+            slug="reports", label=_("Reports"), url_name="reports:list", icon="chart",
             order=40, audience=audience.sees_reports))

@@ -6,5 +6,4 @@ app_name = "billing"
 
 urlpatterns = [
     path("", views.InvoiceListView.as_view(), name="invoices"),
-    path("reports/", views.ReportListView.as_view(), name="reports"),
 ]

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from workspaces import access
 from workspaces.views.portal import WorkspaceViewMixin
 
-from .models import Invoice, Report
+from .models import Invoice
 
 
 class InvoiceListView(WorkspaceViewMixin, TemplateView):
@@ -15,12 +15,3 @@ class InvoiceListView(WorkspaceViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         invoices = access.visible(self.request.user, self.workspace, Invoice.objects.all())
         return super().get_context_data(invoices=invoices, **kwargs)
-
-
-class ReportListView(WorkspaceViewMixin, TemplateView):
-    tool = "reports"
-    template_name = "billing/portal/reports.html"
-
-    def get_context_data(self, **kwargs):
-        reports = access.visible(self.request.user, self.workspace, Report.objects.all())
-        return super().get_context_data(reports=reports, **kwargs)

@@ -21,6 +21,7 @@ urlpatterns += [
     path("<slug:workspace>/files/", include("documents.urls")),
     path("<slug:workspace>/approvals/", include("documents.urls_approvals")),
     path("<slug:workspace>/billing/", include("billing.urls")),
+    path("<slug:workspace>/reports/", include("billing.urls_reports")),
     # Wagtail's own front-end login would skip the portal's rules (portal access, lockout
     # messages, login methods): send it to the portal's login instead.
     path("_util/login/", RedirectView.as_view(pattern_name="portal:login", query_string=True),

@@ -11,5 +11,4 @@ from .cases import OBJECT, Case
 ROUTES = {
     # The lists are for billing contacts only: contact_a2 gets 404 (no menu either).
     "billing:invoices": Case(OBJECT, lambda w: reverse("billing:invoices", args=[w.ws_a.slug])),
-    "billing:reports": Case(OBJECT, lambda w: reverse("billing:reports", args=[w.ws_a.slug])),
 }

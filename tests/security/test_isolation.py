@@ -55,7 +55,7 @@ ROUTES = {
 }
 
 # Tool apps keep their cases beside this file (cases_<app>.py, a ROUTES dict each).
-for _module in ("cases_files", "cases_approvals", "cases_billing"):
+for _module in ("cases_files", "cases_approvals", "cases_billing", "cases_reports"):
     ROUTES.update(__import__(f"tests.security.{_module}", fromlist=["ROUTES"]).ROUTES)
 
 PAGE_CASES = {

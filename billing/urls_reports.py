@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views_reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views_reports.ReportListView.as_view(), name="list"),
+]

@@ -72,11 +72,21 @@ def parse_amount(value, currency, field_label=None):
             "label": label, "value": value}, code="invalid") from None
     if not amount.is_finite():
         raise ValidationError(_("%s must be a number.") % label, code="invalid")
-    check_places(amount, currency, label)
     if abs(amount) > MAX_AMOUNT:
         raise ValidationError(_("%(label)s is too large (at most %(max)s).") % {
             "label": label, "max": f"{MAX_AMOUNT:,}"}, code="too_large")
+    check_places(amount, currency, label)
     return amount
+
+
+def format_money(amount, currency):
+    """An amount for people: the currency's decimals, grouped as the active language writes
+    numbers, then the code ("1,234.50 EUR" in English, "1 234,50 EUR" in French)."""
+    from django.utils.formats import number_format
+
+    number = number_format(round_money(amount, currency), exponent(currency), use_l10n=True,
+                           force_grouping=True)
+    return f"{number} {currency}"
 
 
 def check_places(amount, currency, label):

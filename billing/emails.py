@@ -8,6 +8,7 @@ is granted to them) gets a branded email with the amount, the due date and a lin
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -72,7 +73,7 @@ def send_invoice_issued(invoice_id, user_id):
     workspace = invoice.workspace
     site = workspace.get_site()
     firm = access.firm_settings_for(workspace)
-    with translation.override(user.language or None):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {
             "user": user, "firm": firm, "invoice": invoice, "workspace": workspace,
             "is_credit_note": invoice.kind == Invoice.Kind.CREDIT_NOTE,

@@ -10,7 +10,7 @@ class BillingConfig(AppConfig):
     def ready(self):
         from workspaces import registry
 
-        from . import audience, dashboard, signals  # noqa: F401
+        from . import audience, dashboard, reports, signals  # noqa: F401
         from .models import (
             Invoice,
             InvoiceGroupObjectPermission,
@@ -28,7 +28,8 @@ class BillingConfig(AppConfig):
             slug="billing", label=_("Billing"), url_name="billing:invoices", icon="receipt",
             order=30, global_permission="clients_see_billing",
             audience=audience.sees_invoices,
-            dashboard_panels=(dashboard.balance_panel,)))
+            dashboard_panels=(dashboard.balance_panel,),
+            report_sections=(reports.invoices_section,)))
         registry.register_tool(registry.Tool(
             slug="reports", label=_("Reports"), url_name="reports:list", icon="chart",
             order=40, audience=audience.sees_reports))

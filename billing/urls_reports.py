@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views_reports.ReportListView.as_view(), name="list"),
+    path("<int:pk>/download/", views_reports.ReportDownloadView.as_view(), name="download"),
 ]

@@ -10,7 +10,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from workspaces import registry
 
-        from . import dashboard, signals, views_approvals  # noqa: F401
+        from . import dashboard, report_sections, signals, views_approvals  # noqa: F401
         from .models import File, Folder, FolderGroupObjectPermission, FolderUserObjectPermission
 
         registry.protect(Folder, FolderUserObjectPermission, FolderGroupObjectPermission,
@@ -18,7 +18,9 @@ class DocumentsConfig(AppConfig):
         registry.protect_through(File, "folder", tool="files")
         registry.register_tool(registry.Tool(
             slug="files", label=_("Files"), url_name="documents:folder_root", icon="folder",
-            order=10, dashboard_panels=(dashboard.recent_files_panel,)))
+            order=10, dashboard_panels=(dashboard.recent_files_panel,),
+            report_sections=(report_sections.files_section,)))
         registry.register_tool(registry.Tool(
             slug="approvals", label=_("Approvals"), url_name="approvals:queue",
-            icon="check", order=20, dashboard_panels=(views_approvals.pending_approvals_panel,)))
+            icon="check", order=20, dashboard_panels=(views_approvals.pending_approvals_panel,),
+            report_sections=(report_sections.approvals_section,)))

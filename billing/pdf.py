@@ -57,6 +57,8 @@ def invoice_context(invoice, credit_notes=None):
         line.quantity_places = _places_for(line.quantity, 0)
         line.unit_price_places = _places_for(line.unit_price,
                                              money.exponent(invoice.currency))
+        line.tax_rate_places = _places_for(line.tax_rate, 0)
+        line.discount_places = _places_for(line.discount, 0)
     if not invoice.is_draft:
         # Issued documents show the totals frozen at issue.
         subtotal, tax_total, total = invoice.subtotal, invoice.tax_total, invoice.total
@@ -76,7 +78,8 @@ def invoice_context(invoice, credit_notes=None):
         "subtotal": subtotal,
         "tax_total": tax_total,
         "total": total,
-        "taxes": [{"rate": rate, "base": base, "tax": tax} for rate, base, tax in totals.taxes],
+        "taxes": [{"rate": rate, "rate_places": _places_for(rate, 0), "base": base, "tax": tax}
+                  for rate, base, tax in totals.taxes],
         "payments": list(invoice.payments.all()),
         "credit_notes": list(credit_notes.order_by("issue_date", "pk")),
         "corrects": invoice.credits if invoice.credits_id else None,

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing import audience, money
-from billing.models import Invoice, InvoiceLine, Payment
+from billing import audience, money, services
+from billing.models import Invoice, InvoiceLine
 from workspaces.models import FirmSettings
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +47,9 @@ def make_invoice(ws, number, lines, *, currency="EUR", issue_date=None, due_date
 
 
 def pay(invoice, amount, when=None, reference=""):
-    payment = Payment.objects.create(invoice=invoice, amount=Decimal(amount),
-                                     date=when or date.today(), reference=reference)
-    invoice.amount_paid += payment.amount
-    invoice.save()
-    return payment
+    """Record a payment as staff do (billing.services)."""
+    return services.record_payment(invoice, Decimal(amount), date=when or date.today(),
+                                   reference=reference)
 
 
 def page(client, url):
@@ -258,3 +256,23 @@ def test_drafts_are_404_for_every_contact(bills, client_for):
     for name in DRAFT_ROUTES:
         url = reverse(name, args=["alpha", bills.invoice_a.pk])
         assert client_for(bills.contact_a).get(url).status_code == 200
+
+
+def test_an_invoice_issued_by_staff_reaches_the_contact(bills, client_for):
+    draft = services.create_draft(bills.ws_a, bills.staff, lines=[
+        {"description": "Annual accounts", "quantity": Decimal("1"),
+         "unit_price": Decimal("640.00"), "tax_rate": Decimal("20"),
+         "discount": Decimal("0")}])
+    client = client_for(bills.contact_a)
+    assert client.get(reverse("billing:invoice", args=["alpha", draft.pk])).status_code == 404
+    services.issue(draft, bills.staff)
+    assert draft.number
+    html = page(client, reverse("billing:invoices", args=["alpha"]))
+    assert draft.number in html
+    assert "You owe <strong>1,968.00 EUR</strong>" in html  # 1,200 + 768
+    response = client.get(reverse("billing:invoice_pdf", args=["alpha", draft.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{draft.number}.pdf"'
+    # contact_a2 is not a billing contact: the new invoice is 404 for them too
+    assert client_for(bills.contact_a2).get(
+        reverse("billing:invoice", args=["alpha", draft.pk])).status_code == 404

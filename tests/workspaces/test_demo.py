@@ -75,3 +75,16 @@ def test_demo_has_files_with_per_folder_access_and_approvals():
     decided = Approval.objects.get(workspace__slug="lumen-studio")
     assert decided.status == Approval.Status.APPROVED
     assert decided.decisions.get().sha256 == decided.version.sha256
+
+
+def test_demo_has_invoices_payments_and_a_report():
+    from billing.models import Invoice, Report
+
+    run()
+    counts = (Invoice.objects.count(), Report.objects.count())
+    run()
+    assert counts == (Invoice.objects.count(), Report.objects.count())
+    bakery = Invoice.objects.filter(workspace__slug="harbor-bakery")
+    assert sorted(i.status for i in bakery) == ["overdue", "paid", "partly_paid"]
+    assert all(i.number for i in Invoice.objects.all())
+    assert Report.objects.filter(workspace__slug="harbor-bakery", state="ready").exists()

@@ -77,10 +77,11 @@ def test_demo_has_files_with_per_folder_access_and_approvals():
     assert decided.decisions.get().sha256 == decided.version.sha256
 
 
-def test_demo_has_invoices_payments_and_a_report():
+def test_demo_has_invoices_payments_and_a_report(django_capture_on_commit_callbacks):
     from billing.models import Invoice, Report
 
-    run()
+    with django_capture_on_commit_callbacks(execute=True):  # reports are made after commit
+        run()
     counts = (Invoice.objects.count(), Report.objects.count())
     run()
     assert counts == (Invoice.objects.count(), Report.objects.count())

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
+from billing import services
 from billing.models import BillingSettings, Invoice
 from billing.pdf import invoice_filename, invoice_pdf
 from workspaces import pdf as renderer
@@ -95,12 +96,13 @@ def test_paid_invoice_carries_a_paid_stamp_and_its_payments(bills, seller):
 
 
 def test_void_invoice_carries_a_void_stamp_and_no_payment_instructions(bills, seller):
-    bills.invoice_a.state = Invoice.State.VOID
-    bills.invoice_a.save()
+    services.void(bills.invoice_a, bills.staff, "Raised in error")
     text = text_of(invoice_pdf(bills.invoice_a))
     assert "VOID" in text
+    assert "nothing is owed on it" in text and "Raised in error" in text
     assert "PAID" not in text
     assert "Pay to IBAN" not in text
+    assert "Balance due" not in text
 
 
 def test_credit_note_names_the_invoice_it_corrects(bills, seller):

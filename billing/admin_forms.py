@@ -3,6 +3,7 @@ action forms (payment, void, report month) and a workspace's billing profile."""
 
 import datetime
 import re
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -18,7 +19,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from workspaces.models import WorkspacePage
 
 from . import money
-from .models import BillingSettings, Payment, WorkspaceBilling
+from .models import BillingSettings, Invoice, Payment, WorkspaceBilling
 
 User = get_user_model()
 
@@ -77,6 +78,18 @@ def error_text(error):
 
 # ---------------------------------------------------------------------------- the invoice form
 
+class PlainDecimalInput(forms.TextInput):
+    """A decimal shown as typed: 1.5 rather than 1.500, 20 rather than 20.00."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            return f"{value.normalize():f}"
+        return super().format_value(value)
+
+
 LINE_KEY = re.compile(r"^lines?[-_.\[]?(\d+)\]?(?:[-_.](\w+))?$")
 
 
@@ -119,10 +132,10 @@ class InvoiceAdminForm(WagtailAdminModelForm):
         elif queryset.count() == 1:
             workspace = queryset.first()
         if workspace is None:
+            self.initial["currency"] = ""  # the workspace's, once one is picked
             return
         self.initial["workspace"] = workspace.pk
-        for name, value in defaults_for(workspace).items():
-            self.initial.setdefault(name, value)
+        self.initial.update(defaults_for(workspace))
 
     def clean_currency(self):
         code = (self.cleaned_data.get("currency") or "").strip().upper()
@@ -166,24 +179,27 @@ class InvoiceAdminForm(WagtailAdminModelForm):
         return self._services_checked
 
     def _check_with_services(self):
-        from . import services
+        from . import services, validation
 
         forms_ = self.line_forms()
-        currency = self.instance.currency
-        ok = True
-        for form in forms_:
-            price = form.cleaned_data.get("unit_price")
-            if price is not None:
-                try:
-                    money.check_places(price, currency, _("The unit price"))
-                except ValidationError as error:
-                    form.add_error("unit_price", error)
-                    ok = False
         if not forms_:
             self.add_error(None, _("An invoice needs at least one line."))
             return False
+        currency = self.instance.currency
+        kind = self.instance.kind or Invoice.Kind.INVOICE
+        ok = True
+        # Each line first, its messages on its own fields.
+        for form in forms_:
+            try:
+                validation.clean_line(form.instance, currency, kind)
+            except ValidationError as error:
+                ok = False
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
         if not ok:
+            self.add_error(None, _("Some lines need correcting: see the messages on them."))
             return False
+        # Then the invoice as a whole (totals, credit lines, what a credit note may take).
         lines = [form.instance for form in forms_]
         for order, line in enumerate(lines):
             line.sort_order = order

@@ -79,15 +79,24 @@ def show(amount, currency):
     return money.format_money(amount, currency)
 
 
+def plain(number):
+    """1.500 -> "1.5", 20.00 -> "20" (no exponent, no trailing zeros)."""
+    text = f"{number.normalize():f}"
+    return text
+
+
 def invoice_summary(invoice):
     """Lines with their net amounts, the totals and the tax summary, ready to show."""
     totals = services.draft_totals(invoice)
     currency = invoice.currency
     lines = list(invoice.lines.all())
-    rows = [{"line": line, "net": show(amounts.net, currency)}
+    rows = [{"line": line, "quantity": plain(line.quantity),
+             "unit_price": show(line.unit_price, currency).rsplit(" ", 1)[0],
+             "tax_rate": plain(line.tax_rate),
+             "discount": plain(line.discount) if line.discount else "",
+             "net": show(amounts.net, currency)}
             for line, amounts in zip(lines, totals.lines, strict=False)]
-    taxes = [{"rate": rate.normalize() if rate == rate.to_integral() else rate,
-              "base": show(base, currency), "tax": show(tax, currency)}
+    taxes = [{"rate": plain(rate), "base": show(base, currency), "tax": show(tax, currency)}
              for rate, base, tax in totals.taxes]
     balance = totals.total if invoice.is_draft else invoice.balance
     return {

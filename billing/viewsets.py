@@ -8,6 +8,7 @@ or void invoice's edit URL shows it read only with its actions (`billing.admin_v
 """
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -15,12 +16,20 @@ from django.db.models import F, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    Panel,
+)
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -31,7 +40,12 @@ from wagtail.permissions import register_permission_policy
 from workspaces.models import WorkspacePage
 
 from . import money
-from .admin_forms import InvoiceAdminForm, served_workspace_ids, served_workspaces
+from .admin_forms import (
+    InvoiceAdminForm,
+    PlainDecimalInput,
+    served_workspace_ids,
+    served_workspaces,
+)
 from .models import Invoice
 
 User = get_user_model()
@@ -160,6 +174,10 @@ def shown_totals(invoice):
     return invoice.subtotal, invoice.tax_total, invoice.total, invoice.balance
 
 
+def _date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
 def _money(value, invoice):
     return money.format_money(value, invoice.currency)
 
@@ -192,8 +210,10 @@ class InvoiceIndexView(generic.IndexView):
             Column("kind", label=_("Kind"), accessor="get_kind_display", sort_key="kind"),
             StatusTagColumn("status", label=_("Status"), accessor="get_status_display",
                             primary=lambda invoice: invoice.status in STATUS_PRIMARY),
-            DateColumn("issue_date", label=_("Issue date"), sort_key="issue_date"),
-            DateColumn("due_date", label=_("Due date"), sort_key="due_date"),
+            Column("issue_date", label=_("Issue date"), sort_key="issue_date",
+                   accessor=lambda invoice: _date(invoice.issue_date)),
+            Column("due_date", label=_("Due date"), sort_key="due_date",
+                   accessor=lambda invoice: _date(invoice.due_date)),
             Column("total", label=_("Total"), classname="w-text-right",
                    accessor=lambda invoice: _money(shown_totals(invoice)[2], invoice)),
             Column("balance", label=_("Balance"), classname="w-text-right",
@@ -312,9 +332,26 @@ class InvoiceUsageView(ServedInvoicesMixin, UsageView):
 
 LINE_PANELS = [
     FieldPanel("description"),
-    FieldRowPanel([FieldPanel("quantity"), FieldPanel("unit_price"), FieldPanel("tax_rate"),
-                   FieldPanel("discount")]),
+    FieldRowPanel([FieldPanel(name, widget=PlainDecimalInput)
+                   for name in ("quantity", "unit_price", "tax_rate", "discount")]),
 ]
+
+
+class DraftTotalsPanel(Panel):
+    """The totals and tax summary of the draft as saved (computed by the services)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "billing/admin/_draft_totals_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance and self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            from .admin_views import invoice_summary
+
+            context = super().get_context_data(parent_context)
+            context.update(invoice=self.instance, summary=invoice_summary(self.instance))
+            return context
 
 
 class InvoiceViewSet(ModelViewSet):
@@ -339,7 +376,7 @@ class InvoiceViewSet(ModelViewSet):
     usage_view_class = InvoiceUsageView
     edit_handler = ObjectList([
         MultiFieldPanel([
-            FieldPanel("workspace"),
+            FieldPanel("workspace", widget=forms.Select),
             FieldRowPanel([FieldPanel("issue_date"), FieldPanel("due_date"),
                            FieldPanel("currency")]),
         ], heading=gettext_lazy("Invoice")),
@@ -349,6 +386,7 @@ class InvoiceViewSet(ModelViewSet):
                         "Quantity more than zero; a negative unit price makes a credit line "
                         "(allowed while the total stays above zero). Tax rate and discount "
                         "in %. Descriptions are printed as plain text.")),
+        DraftTotalsPanel(heading=gettext_lazy("Totals as saved")),
         MultiFieldPanel([
             FieldPanel("bill_to"),
             FieldPanel("notes"),

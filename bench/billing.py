@@ -153,12 +153,20 @@ def invoice_figures(workspace, staff, renders):
         start = time.perf_counter()
         invoice_pdf(invoice)
         cached.append(time.perf_counter() - start)
-    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    return pages, fresh, cached
+    return pdf_pages(pdf), fresh, cached
+
+
+def pdf_pages(data):
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 REPORT_CHILD = """
 import os, resource, sys, time
+from datetime import date
 sys.path.insert(0, {root!r})
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 import django
@@ -170,7 +178,7 @@ import billing.tasks, weasyprint  # imports before the baseline
 ws = WorkspacePage.objects.get(slug={slug!r})
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-report = request_report(ws, {month!r})
+report = request_report(ws, date.fromisoformat({month!r}))
 seconds = time.perf_counter() - start
 report.refresh_from_db()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -179,7 +187,7 @@ print(report.state, report.pages, report.size, round(seconds, 3), base, peak, re
 
 
 def report_figures(workspace):
-    code = REPORT_CHILD.format(root=str(ROOT), slug=workspace.slug, month=last_month())
+    code = REPORT_CHILD.format(root=str(ROOT), slug=workspace.slug, month=last_month().isoformat())
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=os.environ, cwd=ROOT)
     if out.returncode != 0:

@@ -29,16 +29,29 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def certificate(path):
     """The demo's decided approval's certificate, first page as PNG (pdftoppm)."""
-    import subprocess
-    import tempfile
-
     from documents.certificate import certificate_pdf
     from documents.models import Approval
 
     approval = Approval.objects.filter(status=Approval.Status.APPROVED).first()
+    pdf_to_png(certificate_pdf(approval), path)
+
+
+def invoice_png(path):
+    """The demo's overdue invoice, first page as PNG."""
+    from billing.models import Invoice
+    from billing.pdf import invoice_pdf
+
+    invoice = Invoice.objects.filter(workspace__slug="harbor-bakery").order_by("number")[1]
+    pdf_to_png(invoice_pdf(invoice), path)
+
+
+def pdf_to_png(data, path):
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "certificate.pdf"
-        pdf.write_bytes(certificate_pdf(approval))
+        pdf = Path(tmp) / "document.pdf"
+        pdf.write_bytes(data)
         command = ["/usr/bin/pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                    str(pdf), str(path.with_suffix(""))]
         subprocess.run(command, check=True)  # noqa: S603 - fixed program, our own file
@@ -85,6 +98,9 @@ def main():
         desktop.get_by_role("link", name="2025 tax return - draft.pdf").first.click()
         desktop.wait_for_load_state()
         desktop.screenshot(path=OUT / "approval.png", full_page=True)
+        desktop.goto(f"{base}/harbor-bakery/billing/")
+        desktop.screenshot(path=OUT / "billing.png", full_page=True)
+        invoice_png(OUT / "invoice-pdf.png")
         certificate(OUT / "certificate.png")
 
         admin = browser.new_page(viewport={"width": 1400, "height": 900})

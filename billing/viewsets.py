@@ -350,7 +350,11 @@ class DraftTotalsPanel(Panel):
             from .admin_views import invoice_summary
 
             context = super().get_context_data(parent_context)
-            context.update(invoice=self.instance, summary=invoice_summary(self.instance))
+            invoice = self.instance
+            context.update(invoice=invoice, summary=invoice_summary(invoice))
+            if invoice.credits_id:
+                context["credit_cap"] = money.format_money(
+                    max(invoice.credits.balance, 0), invoice.currency)
             return context
 
 

@@ -427,6 +427,9 @@ def test_credit_note_corrects_the_invoice(bills, client_for,
     assert response["Location"] == edit_url(note)
     assert (note.kind, note.state, note.workspace_id) == ("credit_note", "draft", w.ws_a.pk)
     assert note.lines.count() == 2
+    draft_page = html_of(client.get(edit_url(note)))
+    assert "This credit note corrects INV-T-0001, on which 1,200.00 EUR is still owed" \
+        in draft_page
 
     # Staff keep one line (the payroll run, 150 + 20 %) and issue it.
     lines = list(note.lines.order_by("sort_order"))

@@ -6,16 +6,21 @@ every invoice comes through the access policy (`access.visible`, which never let
 through): an invoice the contact may not see answers 404, never 403.
 """
 
+import logging
 from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from workspaces import access
+from workspaces.pdf import PDFError
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
@@ -23,7 +28,7 @@ from . import pdf
 from . import statement as statements
 from .models import Invoice
 
-STATUS_ORDER = ["overdue", "issued", "partly_paid", "paid", "credited", "void"]
+logger = logging.getLogger(__name__)
 
 
 class BillingViewMixin(WorkspaceViewMixin):
@@ -36,6 +41,13 @@ class BillingViewMixin(WorkspaceViewMixin):
     def visible_invoices(self):
         return access.visible(self.request.user, self.workspace, Invoice.objects.all(),
                               firm=firm_for(self.request))
+
+
+def _pdf_failed(request, back):
+    logger.exception("Billing PDF for %s failed", request.path)
+    messages.error(request, _("The PDF could not be made just now. Please try again in a "
+                              "moment; if it keeps failing, tell your contact at the firm."))
+    return redirect(back)
 
 
 def _pdf_response(content, filename):
@@ -82,7 +94,12 @@ class InvoicePDFView(BillingViewMixin, View):
         invoice = access.get_visible_or_404(
             request.user, self.workspace, Invoice.objects.select_related("workspace"),
             pk=kwargs["pk"])
-        return _pdf_response(pdf.invoice_pdf(invoice), pdf.invoice_filename(invoice))
+        try:
+            content = pdf.invoice_pdf(invoice)
+        except PDFError:
+            return _pdf_failed(request, reverse("billing:invoice",
+                                                args=[self.workspace.slug, invoice.pk]))
+        return _pdf_response(content, pdf.invoice_filename(invoice))
 
 
 class PeriodForm(forms.Form):
@@ -154,6 +171,10 @@ class StatementPDFView(StatementMixin, TemplateView):
         if start is None:
             return self.refused(form)
         statement = statements.build(self.visible_invoices(), start, end)
-        content = pdf.statement_pdf(self.workspace, statement)
+        try:
+            content = pdf.statement_pdf(self.workspace, statement)
+        except PDFError:
+            return _pdf_failed(request, reverse("billing:statement", args=[self.workspace.slug])
+                               + f"?from={start.isoformat()}&to={end.isoformat()}")
         filename = f"statement-{self.workspace.slug}-{start.isoformat()}-{end.isoformat()}.pdf"
         return _pdf_response(content, filename)

@@ -228,3 +228,20 @@ def test_overdue_invoice_has_no_stamp_but_says_overdue(bills, seller):
     text = text_of(invoice_pdf(late))
     assert "Overdue" in text
     assert "PAID" not in text and "VOID" not in text
+
+
+def test_a_failed_render_sends_the_contact_back_with_a_message(bills, client_for,
+                                                               monkeypatch):
+    from django.urls import reverse
+
+    def too_slow(html, fetcher):
+        raise renderer.PDFTimeout("took too long")
+
+    monkeypatch.setattr(renderer, "_write_pdf", too_slow)
+    client = client_for(bills.contact_a)
+    page_url = reverse("billing:invoice", args=["alpha", bills.invoice_a.pk])
+    response = client.get(reverse("billing:invoice_pdf", args=["alpha", bills.invoice_a.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == page_url
+    html = client.get(page_url).content.decode()
+    assert "The PDF could not be made just now" in html

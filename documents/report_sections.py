@@ -6,8 +6,10 @@ included, end excluded. Each returns a dict: the template that draws it, a title
 (label, value) pairs for the report's first page, an optional `chart` (a plain description the
 generator draws as inline SVG) and its rows.
 
-Reports are read by contacts: files in staff-only folders, and anything in the trash, are
-never in them.
+Reports are read by contacts, and a report is one document for all its readers: it names
+only files in folders that everyone in the workspace may see. Files in folders granted to
+chosen contacts (the CFO's "Payroll"), in staff-only folders, and anything in the trash are
+never in it.
 """
 
 from collections import Counter
@@ -17,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApprovalDecision, File, Folder
+from .models import ApprovalDecision, File, Folder, FolderGroupObjectPermission
 
 # Rows listed per section; beyond that the report says how many more there were.
 MAX_ROWS = 1000
@@ -29,10 +31,19 @@ def _person(user, fallback=""):
     return user.get_full_name() or user.email
 
 
+def _open_folders(workspace):
+    """The ids of the folders granted to everyone in the workspace (a subquery)."""
+    return FolderGroupObjectPermission.objects.filter(
+        group_id=workspace.client_group_id, permission__codename="view_folder",
+    ).values("content_object_id")
+
+
 def _folder_paths(workspace):
-    """Folder id -> "Top / Sub / Folder", for the whole workspace in one query."""
+    """Folder id -> "Top / Sub / Folder", for the whole workspace in one query; a folder not
+    open to everyone is shown as "…" so that its name does not travel with the report."""
     rows = Folder.objects.filter(workspace=workspace).values_list("pk", "name", "path")
-    names = {pk: name for pk, name, _path in rows}
+    open_ids = set(_open_folders(workspace).values_list("content_object_id", flat=True))
+    names = {pk: name for pk, name, _path in rows if pk in open_ids}
     paths = {}
     for pk, _name, path in rows:
         ids = [int(part) for part in path.strip("/").split("/") if part]
@@ -40,11 +51,13 @@ def _folder_paths(workspace):
     return paths
 
 
-def _shown_to_contacts(prefix=""):
-    """Files contacts could ever see: not trashed, not in a staff-only or trashed folder."""
+def _shown_to_contacts(workspace, prefix=""):
+    """Files every contact of the workspace may see: not trashed, in a folder that is open to
+    everyone in the workspace, not staff only and not trashed."""
     return Q(**{f"{prefix}deleted_at__isnull": True,
                 f"{prefix}folder__staff_only": False,
-                f"{prefix}folder__deleted_at__isnull": True})
+                f"{prefix}folder__deleted_at__isnull": True,
+                f"{prefix}folder_id__in": _open_folders(workspace)})
 
 
 def _days(start, end):
@@ -55,7 +68,7 @@ def _days(start, end):
 
 def files_section(workspace, start, end):
     files = (File.objects.filter(workspace=workspace, created_at__gte=start, created_at__lt=end)
-             .filter(_shown_to_contacts())
+             .filter(_shown_to_contacts(workspace))
              .select_related("created_by", "current_version__uploaded_by")
              .order_by("created_at", "pk"))
     total = files.count()
@@ -101,7 +114,7 @@ def approvals_section(workspace, start, end):
     decisions = (ApprovalDecision.objects
                  .filter(approval__workspace=workspace, decided_at__gte=start,
                          decided_at__lt=end)
-                 .filter(_shown_to_contacts("approval__file__"))
+                 .filter(_shown_to_contacts(workspace, "approval__file__"))
                  .select_related("approval__file", "version")
                  .order_by("decided_at", "pk"))
     counts = Counter({row["decision"]: row["n"] for row in

@@ -69,6 +69,12 @@ def month_world(docs):
         created_at=_at(month.replace(day=7)))
     decision = approvals.decide(w.approval_a, w.contact_a, ApprovalDecision.Decision.APPROVED)
     ApprovalDecision.objects.filter(pk=decision.pk).update(decided_at=_at(month.replace(day=9)))
+    # An approval on a file everyone in A sees.
+    w.approval_shared = approvals.request_approval(w.file_a_shared, [w.contact_a],
+                                                   "Please approve the handbook.", None, w.staff)
+    decision = approvals.decide(w.approval_shared, w.contact_a,
+                                ApprovalDecision.Decision.APPROVED)
+    ApprovalDecision.objects.filter(pk=decision.pk).update(decided_at=_at(month.replace(day=9)))
     Invoice.objects.filter(pk=w.invoice_a.pk).update(
         issue_date=month.replace(day=12), due_date=month.replace(day=12) + timedelta(days=30))
     Payment.objects.create(invoice=w.invoice_a, amount=Decimal("500.00"),
@@ -96,11 +102,13 @@ def test_report_names_the_months_files_decisions_invoices_and_balance(
     assert "Workspace A" in text
     assert reports.month_label(w.month) in text  # "October 2026"
     assert "Monthly report" in text and "Acme Advisers Portal" in text
-    # Files added: name, folder (with its parents), who.
-    for name in ("salaries.pdf", "chart.png", "handbook.pdf"):
-        assert name in text
-    assert "Payroll" in text and "Shared" in text
-    assert w.staff.get_full_name() in flat
+    # Files added: name, folder, who; only files everyone in the workspace may see, since
+    # the report is one document for all its readers.
+    assert "handbook.pdf" in text and "Shared" in text
+    for secret in ("salaries.pdf", "chart.png", "Payroll"):
+        assert secret not in text
+    # (One word: a long line may wrap, and a page break may fall between first and last name.)
+    assert w.staff.last_name in flat
     # The approval decided, with its version and who.
     assert "Approvals decided" in text
     assert "Approved" in text and "Ann" in text
@@ -150,7 +158,7 @@ def test_billing_figures_stay_out_when_a_report_reader_does_not_see_invoices(
     profile.report_audience = WorkspaceBilling.Audience.EVERYONE  # contact_a2 reads reports
     profile.save()
     text = _text(_make(w, django_capture_on_commit_callbacks).pdf.read())
-    assert "salaries.pdf" in text
+    assert "handbook.pdf" in text
     assert "INV-T-0001" not in text and "700.00" not in text
     assert "Invoices issued and paid" not in text
 

@@ -271,7 +271,7 @@ class InvoiceCreateView(generic.CreateView):
         return reverse(self.edit_url_name, args=[self.object.pk])
 
     def get_success_message(self, instance):
-        return _("Draft %(invoice)s saved. Issue it when it is ready: that gives it its number "
+        return _("“%(invoice)s” saved. Issue it when it is ready: that gives it its number "
                  "and emails the billing contacts.") % {"invoice": instance}
 
 

@@ -37,7 +37,7 @@ os.environ.setdefault("BENCH_PRIVATE_ROOT", "/tmp/portal-bench-billing-private")
 from bench.spine import ensure_database  # noqa: E402
 
 SLUG = "bench-billing"
-REPORT_FILES = 900  # files added in the month: the bulk of a 25-page report
+REPORT_FILES = 960  # files added in the month: the bulk of a 25-page report
 REPORT_INVOICES = 120
 
 
@@ -66,6 +66,7 @@ def world():
     staff, _c = User.objects.get_or_create(email="staff@bench.example",
                                            defaults={"is_staff": True, "first_name": "Sam"})
     if workspace is not None:
+        top_up_files(workspace, staff)
         return workspace, staff
     print("Loading: a workspace with a month of activity...")
     root = Page.get_first_root_node()
@@ -113,6 +114,23 @@ def world():
                                        tax_rate=Decimal("20"))
         services.issue(invoice, staff)
     return workspace, staff
+
+
+def top_up_files(workspace, staff):
+    """Files added last month up to REPORT_FILES (a database made with fewer)."""
+    from django.utils import timezone
+
+    from documents.models import File, Folder
+
+    month = last_month()
+    stamp = timezone.make_aware(timezone.datetime.combine(month, timezone.datetime.min.time()))
+    folder = Folder.objects.get(workspace=workspace, name="Deliverables")
+    have = File.objects.filter(folder=folder).count()
+    for i in range(have, REPORT_FILES):
+        file = File.objects.create(workspace=workspace, folder=folder, size=1000,
+                                   name=f"deliverable-{i:04}.pdf", created_by=staff,
+                                   content_type="application/pdf", updated_at=stamp)
+        File.objects.filter(pk=file.pk).update(created_at=stamp + timedelta(hours=i % 600))
 
 
 def last_month():
@@ -255,6 +273,8 @@ def main():
     parser.add_argument("--renders", type=int, default=30)
     parser.add_argument("--threads", type=int, default=20)
     parser.add_argument("--per-thread", type=int, default=500)
+    parser.add_argument("--skip-issues", action="store_true",
+                        help="leave out the concurrent issuing (the longest part)")
     args = parser.parse_args()
 
     ensure_database()
@@ -271,11 +291,14 @@ def main():
     state, rpages, size, seconds, base, peak, error = report_figures(workspace)
     print(f"\nMonthly report ({REPORT_FILES} files added, {REPORT_INVOICES} invoices issued): "
           f"{state}, {rpages} pages, {size / 1024:.0f} KiB")
-    print(f"  made in {seconds:.2f} s (target ≤ 2 s); peak memory of the process "
-          f"{peak:.0f} MB, {peak - base:.0f} MB above its start (target ≤ 200 MB)")
+    print(f"  made in {seconds:.2f} s (target ≤ 2 s); peak memory of the whole process "
+          f"(Django, WeasyPrint and the render) {peak:.0f} MB (target ≤ 200 MB); "
+          f"{base:.0f} MB before the report")
     if error:
         print(f"  error: {error}")
 
+    if args.skip_issues:
+        return
     numbers, seconds, failures = concurrency_figures(staff, workspace, args.threads,
                                                      args.per_thread)
     count, duplicates, gaps = check_numbers(numbers)

@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from workspaces import access
-from workspaces.admin_views import editable_workspace_or_404
+from workspaces.admin_views import WorkspaceAdminView
 
 from . import admin_forms, audience, money, services
 from .models import Invoice, Report, WorkspaceBilling
@@ -399,26 +399,13 @@ class PdfView(InvoiceActionView):
 
 # ---------------------------------------------------------------------------- workspace page
 
-class WorkspaceBillingView(BillingAdminView):
+class WorkspaceBillingView(WorkspaceAdminView):
     """A workspace's billing: who sees invoices and reports, billing details, its invoices
     and its monthly reports."""
 
     template_name = "billing/admin/workspace.html"
     page_title = gettext_lazy("Billing")
-
-    def dispatch(self, request, *args, **kwargs):
-        self.workspace = editable_workspace_or_404(request, kwargs["page_id"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.workspace.title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("wagtailadmin_pages:edit", args=[self.workspace.pk]),
-             "label": self.workspace.title},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    header_icon = "doc-full"
 
     def get_header_buttons(self):
         return [HeaderButton(_("New invoice"),

@@ -173,6 +173,50 @@ def listing_context(workspace, parent):
 
 # ---------------------------------------------------------------------------- folders
 
+class RenameMoveMixin:
+    """The rename and move forms of a folder's or a file's admin page (POST `action`)."""
+
+    rename_service = None
+    move_service = None
+    move_form_class = None
+    move_field = None
+
+    def post(self, request, *args, **kwargs):
+        obj = self.renamed_object()
+        if obj is None:
+            raise Http404
+        action = request.POST.get("action")
+        if action == "rename":
+            form = admin_forms.RenameForm(request.POST)
+            if form.is_valid():
+                old = obj.name
+                try:
+                    self.rename_service(obj, form.cleaned_data["name"])
+                except ValidationError as error:
+                    form.add_error("name", error)
+                else:
+                    log(obj, "documents.rename", user=request.user,
+                        data={"old": old, "new": obj.name})
+                    messages.success(request, _("Renamed to “%s”.") % obj.name)
+                    return redirect(self.done_url())
+            return self.render_to_response(self.get_context_data(rename_form=form), status=400)
+        if action == "move":
+            form = self.move_form_class(obj, request.POST)
+            if form.is_valid():
+                destination = form.cleaned_data[self.move_field]
+                try:
+                    self.move_service(obj, destination)
+                except ValidationError as error:
+                    form.add_error(self.move_field, error)
+                else:
+                    log(obj, "documents.move", user=request.user,
+                        data={"to": destination.name if destination else ""})
+                    messages.success(request, self.moved_message(obj, destination))
+                    return redirect(self.done_url())
+            return self.render_to_response(self.get_context_data(move_form=form), status=400)
+        raise Http404
+
+
 class FolderView(DocumentsAdminView):
     """A workspace's top-level folders, or one folder: its subfolders and files."""
 
@@ -273,10 +317,14 @@ class UploadView(FolderObjectMixin, DocumentsAdminView):
         return redirect(self.folder_url())
 
 
-class FolderEditView(FolderObjectMixin, DocumentsAdminView):
+class FolderEditView(RenameMoveMixin, FolderObjectMixin, DocumentsAdminView):
     template_name = "documents/admin/folder_edit.html"
     page_title = gettext_lazy("Rename or move")
     header_icon = "edit"
+    rename_service = staticmethod(services.rename_folder)
+    move_service = staticmethod(services.move_folder)
+    move_form_class = admin_forms.MoveFolderForm
+    move_field = "parent"
 
     def trail(self):
         return self.folder_trail(self.folder) + [("", self.get_page_title())]
@@ -291,39 +339,16 @@ class FolderEditView(FolderObjectMixin, DocumentsAdminView):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        if action == "rename":
-            form = admin_forms.RenameForm(request.POST)
-            if form.is_valid():
-                old = self.folder.name
-                try:
-                    services.rename_folder(self.folder, form.cleaned_data["name"])
-                except ValidationError as error:
-                    form.add_error("name", error)
-                else:
-                    log(self.folder, "documents.rename", user=request.user,
-                        data={"old": old, "new": self.folder.name})
-                    messages.success(request, _("Renamed to “%s”.") % self.folder.name)
-                    return redirect(self.folder_url())
-            return self.render_to_response(self.get_context_data(rename_form=form), status=400)
-        if action == "move":
-            form = admin_forms.MoveFolderForm(self.folder, request.POST)
-            if form.is_valid():
-                parent = form.cleaned_data["parent"]
-                try:
-                    services.move_folder(self.folder, parent)
-                except ValidationError as error:
-                    form.add_error("parent", error)
-                else:
-                    log(self.folder, "documents.move", user=request.user,
-                        data={"to": parent.name if parent else ""})
-                    messages.success(request, _("“%(name)s” moved to %(to)s.") % {
-                        "name": self.folder.name,
-                        "to": f"“{parent.name}”" if parent else _("the top level")})
-                    return redirect(self.folder_url())
-            return self.render_to_response(self.get_context_data(move_form=form), status=400)
-        raise Http404
+    def renamed_object(self):
+        return self.folder
+
+    def done_url(self):
+        return self.folder_url()
+
+    def moved_message(self, obj, destination):
+        return _("“%(name)s” moved to %(to)s.") % {
+            "name": obj.name,
+            "to": f"“{destination.name}”" if destination else _("the top level")}
 
 
 class FolderAccessView(FolderObjectMixin, DocumentsAdminView):
@@ -405,7 +430,7 @@ class FolderDeleteView(FolderObjectMixin, DocumentsAdminView):
 
 # ---------------------------------------------------------------------------- files
 
-class FileView(FileObjectMixin, DocumentsAdminView):
+class FileView(RenameMoveMixin, FileObjectMixin, DocumentsAdminView):
     """A file: its versions, approvals, who can see it; rename, move, new version."""
 
     template_name = "documents/admin/file.html"
@@ -449,39 +474,20 @@ class FileView(FileObjectMixin, DocumentsAdminView):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        if action == "rename":
-            form = admin_forms.RenameForm(request.POST)
-            if form.is_valid():
-                old = self.file.name
-                try:
-                    services.rename_file(self.file, form.cleaned_data["name"])
-                except ValidationError as error:
-                    form.add_error("name", error)
-                else:
-                    log(self.file, "documents.rename", user=request.user,
-                        data={"old": old, "new": self.file.name})
-                    messages.success(request, _("Renamed to “%s”.") % self.file.name)
-                    return redirect(self.file_url())
-            return self.render_to_response(self.get_context_data(rename_form=form), status=400)
-        if action == "move":
-            form = admin_forms.MoveFileForm(self.file, request.POST)
-            if form.is_valid():
-                folder = form.cleaned_data["folder"]
-                try:
-                    services.move_file(self.file, folder)
-                except ValidationError as error:
-                    form.add_error("folder", error)
-                else:
-                    log(self.file, "documents.move", user=request.user,
-                        data={"to": folder.name})
-                    messages.success(request, _("“%(name)s” moved to “%(to)s”. It is now seen "
-                                                "by whoever may see that folder.") % {
-                        "name": self.file.name, "to": folder.name})
-                    return redirect(self.file_url())
-            return self.render_to_response(self.get_context_data(move_form=form), status=400)
-        raise Http404
+    rename_service = staticmethod(services.rename_file)
+    move_service = staticmethod(services.move_file)
+    move_form_class = admin_forms.MoveFileForm
+    move_field = "folder"
+
+    def renamed_object(self):
+        return self.file
+
+    def done_url(self):
+        return self.file_url()
+
+    def moved_message(self, obj, destination):
+        return _("“%(name)s” moved to “%(to)s”. It is now seen by whoever may see that "
+                 "folder.") % {"name": obj.name, "to": destination.name}
 
 
 @method_decorator(csrf_exempt, name="dispatch")

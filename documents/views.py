@@ -33,9 +33,9 @@ from workspaces import access
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
-from . import services, serving, uploads
+from . import approvals, services, serving, uploads
 from .forms import MoveForm, NameForm, NewVersionForm
-from .models import Approval, File, Folder
+from .models import File, Folder
 from .zipstream import ArchiveNames, stream_zip
 
 FILES_PER_PAGE = 100
@@ -277,15 +277,14 @@ class FileView(FilesViewMixin, TemplateView):
             "folder", "current_version__uploaded_by"))
         file.kind, file.kind_label = describe(file)
         versions = file.versions.select_related("uploaded_by").order_by("-number")
-        approvals = []
-        if access.tool_available(self.request.user, self.workspace, firm_for(self.request),
-                                 "approvals"):
-            approvals = Approval.objects.filter(file=file, reviewers=self.request.user).exclude(
-                status=Approval.Status.CANCELLED).select_related("version").order_by(
-                "-requested_at")
+        requests = []
+        firm = firm_for(self.request)
+        if access.tool_available(self.request.user, self.workspace, firm, "approvals"):
+            requests = approvals.visible_approvals(self.request.user, self.workspace, firm) \
+                .filter(file=file).select_related("version").order_by("-requested_at")
         return super().get_context_data(
             file=file, folder=file.folder, trail=self.trail(file.folder) + [file.folder],
-            versions=versions, preview=preview_kind(file), approvals=approvals,
+            versions=versions, preview=preview_kind(file), approvals=requests,
             can_upload=self.may("upload", file.folder), can_manage=self.may("manage", file.folder),
             version_form=NewVersionForm(), **kwargs)
 

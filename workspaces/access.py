@@ -396,3 +396,52 @@ def can_view_cms_document(user, document):
     ).values_list("object_id", flat=True)
     pages = Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).order_by("depth")
     return any(can_view_page(user, page) for page in pages)
+
+
+# ---------------------------------------------------------------------------- staff side
+
+def served_workspaces(user):
+    """The workspace pages this staff member serves: those whose page tree they may edit
+    (their teams'; every one for firm admins). Contacts serve none."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return WorkspacePage.objects.none()
+    if user.is_superuser:
+        return WorkspacePage.objects.all()
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return WorkspacePage.objects.filter(pk__in=pages.values("pk"))
+
+
+def served_workspace_ids(user):
+    """The ids of `served_workspaces(user)`, read once per request (cached on the user)."""
+    cached = getattr(user, "_served_workspace_ids", None)
+    if cached is None:
+        cached = frozenset(served_workspaces(user).values_list("pk", flat=True))
+        user._served_workspace_ids = cached
+    return cached
+
+
+def visible_contacts(staff):
+    """The client contacts this staff member may see: members (active or not) of a workspace
+    they serve; every contact for firm admins."""
+    contacts = get_user_model().objects.filter(is_staff=False)
+    if staff.is_superuser:
+        return contacts
+    return contacts.filter(
+        memberships__workspace_id__in=served_workspace_ids(staff)).distinct()
+
+
+def workspaces_blocking_person_change(staff, person):
+    """The workspaces of `person` that `staff` does not serve. Login email, passwords and
+    portal access are person-wide: staff may change them only when this is empty."""
+    if staff.is_superuser:
+        return WorkspacePage.objects.none()
+    return WorkspacePage.objects.filter(memberships__user=person).exclude(
+        pk__in=served_workspace_ids(staff)).distinct().order_by("title")
+
+
+def may_change_person(staff, person):
+    """May this staff member change what is person-wide about a contact (credentials, login
+    email, portal access)? Only when they serve every workspace the person belongs to."""
+    return not person.is_staff and not workspaces_blocking_person_change(staff, person).exists()

@@ -29,6 +29,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work goes through the database queue; run `manage.py db_worker` beside gunicorn.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING for longer was left by a dead worker: the worker queues it again once, then
+# marks it failed. Keep it above the longest task (a large monthly report).
+PORTAL_TASK_STALE_SECONDS = env_int("PORTAL_TASK_STALE_SECONDS", 15 * 60)
 
 # Media (CMS images, logos) on S3; client files are private and handled by the documents app.
 AWS_STORAGE_BUCKET_NAME = env_required("AWS_STORAGE_BUCKET_NAME")

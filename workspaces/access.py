@@ -445,3 +445,18 @@ def may_change_person(staff, person):
     """May this staff member change what is person-wide about a contact (credentials, login
     email, portal access)? Only when they serve every workspace the person belongs to."""
     return not person.is_staff and not workspaces_blocking_person_change(staff, person).exists()
+
+
+def workspaces_blocking_people_change(staff, people):
+    """`workspaces_blocking_person_change` for a whole listing in one query: a dict from each
+    person's id to the titles (sorted) of their workspaces that `staff` does not serve; people
+    whom `staff` may change are left out."""
+    if staff.is_superuser:
+        return {}
+    blocking = {}
+    rows = Membership.objects.filter(user__in=people).exclude(
+        workspace_id__in=served_workspace_ids(staff)).order_by(
+        "workspace__title").values_list("user_id", "workspace__title")
+    for user_id, title in rows:
+        blocking.setdefault(user_id, []).append(title)
+    return blocking

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
@@ -40,9 +40,11 @@ class ExistingContactForm(forms.Form):
     send_invite = forms.BooleanField(label=gettext_lazy("Email a magic link now"),
                                      required=False, initial=True)
 
-    def __init__(self, workspace, *args, **kwargs):
+    def __init__(self, workspace, staff, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_staff=False).exclude(
+        # Only contacts this staff member may already see: offering (or accepting) anyone
+        # else's contact would let a team pull another team's client into its workspace.
+        self.fields["user"].queryset = access.visible_contacts(staff).exclude(
             memberships__workspace=workspace).order_by("email")
 
 
@@ -58,6 +60,22 @@ class ChangeEmailForm(forms.Form):
         if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(_("Another account already uses this email."))
         return email
+
+
+def person_change_refusal(person, blocking_titles):
+    """Why this staff member may not change the login email, password or portal access of
+    `person`, naming the workspaces they do not serve (staff are firm employees: the titles
+    tell them whom to ask)."""
+    who_can = _("Only firm admins or staff serving every workspace of this person can change "
+                "their login email, password or portal access.")
+    if not blocking_titles:  # not a contact (firm staff): nothing more to say
+        return who_can
+    why = ngettext(
+        "%(email)s is also in %(count)d workspace you do not serve: %(workspaces)s.",
+        "%(email)s is also in %(count)d workspaces you do not serve: %(workspaces)s.",
+        len(blocking_titles)) % {"email": person.email, "count": len(blocking_titles),
+                                 "workspaces": ", ".join(blocking_titles)}
+    return f"{who_can} {why}"
 
 
 def editable_page_or_404(request, page_id):
@@ -109,13 +127,18 @@ class ContactsView(WorkspaceAdminView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        memberships = list(self.workspace.memberships.select_related("user").order_by(
+            "-is_active", "user__email"))
+        blocking = access.workspaces_blocking_people_change(
+            self.request.user, [m.user_id for m in memberships])
         context.update(
             workspace=self.workspace,
-            memberships=self.workspace.memberships.select_related("user").order_by(
-                "-is_active", "user__email"),
+            # (membership, None or why its person-wide actions are not this staff member's)
+            rows=[(m, person_change_refusal(m.user, blocking[m.user_id])
+                   if m.user_id in blocking else None) for m in memberships],
             new_form=kwargs.get("new_form") or NewContactForm(prefix="new"),
             existing_form=kwargs.get("existing_form") or ExistingContactForm(
-                self.workspace, prefix="existing"),
+                self.workspace, self.request.user, prefix="existing"),
             email_errors=kwargs.get("email_errors"),
         )
         return context
@@ -132,6 +155,18 @@ class ContactsView(WorkspaceAdminView):
     # -- helpers
     def _member(self, request):
         return posted_membership_or_404(request, self.workspace)
+
+    def _changeable_person(self, request):
+        """(user, None) for the posted member, or (None, a 403 page saying who can): a
+        person-wide change (login email, password, portal access) reaches every workspace
+        of the person, so only staff serving all of them, or firm admins, may make it."""
+        user = self._member(request).user
+        if access.may_change_person(request.user, user):
+            return user, None
+        titles = list(access.workspaces_blocking_person_change(
+            request.user, user).values_list("title", flat=True))
+        messages.error(request, person_change_refusal(user, titles))
+        return None, self.render_to_response(self.get_context_data(), status=403)
 
     def _invite(self, user, title, send):
         membership, created = Membership.objects.get_or_create(
@@ -160,6 +195,12 @@ class ContactsView(WorkspaceAdminView):
         if user is not None and user.is_staff:
             form.add_error("email", _("This address belongs to firm staff, not a contact."))
             return self.render_to_response(self.get_context_data(new_form=form), status=400)
+        if user is not None and not access.visible_contacts(request.user).filter(
+                pk=user.pk).exists():
+            form.add_error("email", _("An account with this address already exists. Only a "
+                                      "firm admin, or staff serving its workspaces, can add "
+                                      "it."))
+            return self.render_to_response(self.get_context_data(new_form=form), status=400)
         if user is None:
             user = User.objects.create_user(email, first_name=data["first_name"],
                                             last_name=data["last_name"])
@@ -170,7 +211,8 @@ class ContactsView(WorkspaceAdminView):
         self._invite(user, data["title"], data["send_invite"])
 
     def do_invite(self, request):
-        form = ExistingContactForm(self.workspace, request.POST, prefix="existing")
+        form = ExistingContactForm(self.workspace, request.user, request.POST,
+                                   prefix="existing")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(existing_form=form), status=400)
         user = form.cleaned_data["user"]
@@ -187,7 +229,9 @@ class ContactsView(WorkspaceAdminView):
                          % {"email": membership.user.email})
 
     def do_access(self, request):
-        user = self._member(request).user
+        user, refused = self._changeable_person(request)
+        if refused:
+            return refused
         user.portal_access = not user.portal_access
         user.save(update_fields=["portal_access"])  # switching off ends sessions and links
         log(user, "portal.access_on" if user.portal_access else "portal.access_off",
@@ -210,7 +254,9 @@ class ContactsView(WorkspaceAdminView):
         messages.success(request, _("Saved."))
 
     def do_email(self, request):
-        user = self._member(request).user
+        user, refused = self._changeable_person(request)
+        if refused:
+            return refused
         form = ChangeEmailForm(user, request.POST)
         if not form.is_valid():
             return self.render_to_response(
@@ -223,7 +269,9 @@ class ContactsView(WorkspaceAdminView):
                                     "work.") % {"email": user.email})
 
     def do_password(self, request):
-        user = self._member(request).user
+        user, refused = self._changeable_person(request)
+        if refused:
+            return refused
         password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
         user.set_password(password)
         user.must_change_password = True

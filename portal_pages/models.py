@@ -4,6 +4,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -77,3 +78,31 @@ class ContentPage(PageVisibilityMixin, Page):
             children = children.live().public()
         context["subpages"] = children.order_by("path")
         return context
+
+
+def library_storage():
+    """The private storage: resolved when used, so that the migration names this function
+    rather than a storage backend and stays the same in every environment."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class LibraryDocument(AbstractDocument):
+    """A document of the CMS library (linked from page bodies), kept in private storage.
+
+    Wagtail's own Document stores its file in the public media storage, where anyone who
+    guesses `/media/documents/<name>` gets it. This one is reachable only through
+    `/documents/<id>/<name>`, whose `before_serve_document` hook applies the access policy
+    (`access.can_view_cms_document`) before it streams the file or, on S3, redirects to a
+    short-lived presigned URL.
+    """
+
+    file = models.FileField(upload_to="library", storage=library_storage,
+                            verbose_name=_("file"))
+
+    admin_form_fields = Document.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")

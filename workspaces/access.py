@@ -385,12 +385,13 @@ def who_can_see(obj):
 
 def can_view_cms_document(user, document):
     """A CMS library document (linked from a page body) follows the pages that link to it:
-    firm staff may open it; anyone else only through a page they may open."""
+    staff may open it where they may see a page linking to it, or when no workspace page
+    links to it (`readable_documents`); anyone else only through a page they may open."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ReferenceIndex
 
     if user.is_authenticated and user.is_staff and user.has_perm("wagtailadmin.access_admin"):
-        return True
+        return readable_documents(user, type(document).objects.filter(pk=document.pk)).exists()
     page_ids = ReferenceIndex.get_references_to(document).filter(
         base_content_type=ContentType.objects.get_for_model(Page)
     ).values_list("object_id", flat=True)
@@ -460,3 +461,55 @@ def workspaces_blocking_people_change(staff, people):
     for user_id, title in rows:
         blocking.setdefault(user_id, []).append(title)
     return blocking
+
+
+def _in_foreign_workspace(staff):
+    """An `Exists` that is true for pages inside a workspace this staff member does not
+    serve (the workspace page included). A page's workspace is the WorkspacePage whose path
+    begins the page's path, so this is one indexed lookup per row."""
+    from django.db.models import F
+    from django.db.models.functions import Substr
+
+    return Exists(WorkspacePage.objects.exclude(pk__in=served_workspace_ids(staff)).filter(
+        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen)))
+
+
+def admin_visible_pages(staff, queryset):
+    """The pages of `queryset` this staff member may see in the admin (explorer, choosers,
+    searches): those outside every workspace and those in a workspace they serve."""
+    if staff.is_superuser:
+        return queryset
+    # `pk__in` rather than the expression itself: search querysets (the chooser's and the
+    # admin's page search) accept only plain lookups.
+    return queryset.filter(pk__in=Page.objects.filter(~_in_foreign_workspace(staff)).values("pk"))
+
+
+def page_hidden_from_staff(staff, page_id):
+    """Is this page inside a workspace the staff member does not serve?"""
+    return not admin_visible_pages(staff, Page.objects.filter(pk=page_id)).exists()
+
+
+def readable_documents(staff, queryset):
+    """The CMS library documents of `queryset` this staff member may read: those linked from
+    a page they may see in the admin, and those linked from no workspace page at all (linked
+    from public pages only, or not linked). Firm admins read them all."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast
+    from wagtail.models import ReferenceIndex
+
+    if staff.is_superuser:
+        return queryset
+    references = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(queryset.model),
+        base_content_type=ContentType.objects.get_for_model(Page),
+    ).annotate(
+        document_id=Cast("to_object_id", BigIntegerField()),
+        foreign=Exists(Page.objects.filter(
+            pk=Cast(OuterRef("object_id"), BigIntegerField())).filter(
+            _in_foreign_workspace(staff))),
+    )
+    hidden = references.filter(foreign=True).values("document_id")
+    shown = references.filter(foreign=False).values("document_id")
+    readable = queryset.model._default_manager.exclude(Q(pk__in=hidden) & ~Q(pk__in=shown))
+    return queryset.filter(pk__in=readable.values("pk"))

@@ -26,7 +26,8 @@ def enforce_access_policy(page, request, serve_args, serve_kwargs):
     return None
 
 
-@hooks.register("before_serve_document")
+# Runs before portal_pages' hook that serves the file.
+@hooks.register("before_serve_document", order=-100)
 def documents_follow_their_pages(document, request):
     if not access.can_view_cms_document(request.user, document):
         raise Http404
@@ -74,3 +75,45 @@ def register_portal_log_actions(actions):
                             _("Temporary password set"))
     actions.register_action("portal.preview", _("Preview as contact"),
                             _("Previewed the portal as a contact"))
+
+
+# ------------------------------------------------------------------- staff see their teams'
+
+def _staff(request):
+    user = request.user
+    return user if user.is_authenticated and not user.is_superuser else None
+
+
+def _refuse_foreign_parent(request):
+    """The chooser and the explorer show the parent page's title above its children: a
+    parent inside another team's workspace is a 404, not an empty listing under its name."""
+    match = request.resolver_match
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if parent_id is not None and access.page_hidden_from_staff(request.user, parent_id):
+        raise Http404
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_shows_served_workspaces(pages, request):
+    """The page chooser (browse and search) lists no page of a workspace the staff member
+    does not serve; Wagtail's chooser otherwise lists every page, whatever the permissions."""
+    if _staff(request) is None:
+        return pages
+    _refuse_foreign_parent(request)
+    return access.admin_visible_pages(request.user, pages)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_shows_served_workspaces(parent_page, pages, request):
+    if _staff(request) is None:
+        return pages
+    if access.page_hidden_from_staff(request.user, parent_page.pk):
+        raise Http404
+    return access.admin_visible_pages(request.user, pages)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def document_chooser_shows_readable_documents(documents, request):
+    if _staff(request) is None:
+        return documents
+    return access.readable_documents(request.user, documents)

@@ -40,15 +40,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may answer by itself (the portal's preview refusal,
+    # logouts and redirects), so that those answers carry the same headers as the views.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "workspaces.middleware.PortalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "workspaces.middleware.PortalMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes must come last so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -104,10 +106,21 @@ SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
 SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
 SESAME_TOKEN_NAME = "token"
 
-# Password lockout (django-axes): 5 failures for one address lock it for an hour.
+# Admin login: staff only (contacts sign in on the portal's login page, under its rules).
+WAGTAILADMIN_USER_LOGIN_FORM = "workspaces.forms.StaffLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "workspaces.forms.StaffPasswordResetForm"
+
+# Password lockout (django-axes), see workspaces/lockout.py: AXES_FAILURE_LIMIT failures for
+# one account, from any address, lock its password login for an hour (a magic link still
+# gets in and clears it); PORTAL_PAIR_FAILURE_LIMIT failures for one account from one
+# address lock that pair for the hour whatever happens. No address is locked as a whole.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+PORTAL_PAIR_FAILURE_LIMIT = env_int("PORTAL_PAIR_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "workspaces.lockout.username_for_lockout"
+AXES_HANDLER = "workspaces.lockout.PortalLockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "workspaces.views.auth.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "workspaces.ratelimit.client_ip"
@@ -145,6 +158,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 WAGTAIL_SITE_NAME = "Client portal"
 WAGTAILADMIN_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# CMS library documents live in the private storage (see portal_pages.LibraryDocument) and are
+# reached only through /documents/<id>/<name>, whose hook checks access before serving: never
+# "direct" or "redirect" to a storage URL.
+WAGTAILDOCS_DOCUMENT_MODEL = "portal_pages.LibraryDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False

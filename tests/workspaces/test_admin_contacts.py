@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from wagtail.models import ModelLogEntry, PageLogEntry
@@ -290,3 +292,22 @@ def assert_person_wide_changes_work(client, workspace, membership, person):
     assert person.portal_access is False
     assert set(person_logs(person).values_list("action", flat=True)) == {
         "portal.temp_password", "portal.email_change", "portal.access_off"}
+
+
+def test_contacts_page_queries_do_not_grow_with_shared_contacts(world, client_for, staff_b):
+    """Who may change whom is read for the whole listing at once, not per row."""
+    client = client_for(staff_b)
+    client.get(contacts_url(world.ws_b))  # warm caches (site, settings)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            html = html_of(client.get(contacts_url(world.ws_b)))
+        return len(queries), html.count(REFUSAL)
+
+    MembershipFactory(user=world.contact_a, workspace=world.ws_b)
+    one = count()
+    for user in (world.contact_a2, world.revoked, world.removed):
+        MembershipFactory(user=user, workspace=world.ws_b)
+    four = count()
+    assert (one[1], four[1]) == (1, 4)
+    assert four[0] == one[0]

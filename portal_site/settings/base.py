@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workspaces.middleware.PortalMiddleware",
+    "workspaces.admin_guard.AdminPageGuard",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes must come last so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",

@@ -1,0 +1,451 @@
+"""Isolation over every route of the staff admin.
+
+A staff member on workspace B's team only ("bob") walks every admin URL pattern against
+workspace A's objects: pages, library documents, contacts, folders, files, approvals,
+invoices, reports, the site history. Each route has a case; a new admin route without one
+fails `test_every_admin_route_has_a_case`. Each object case answers 404 to bob and the page
+to A's own team member (`world.staff`), so a case cannot pass by refusing everybody; each
+listing, search or chooser case shows bob none of A's titles, numbers or contacts.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, GroupCollectionPermission, ReferenceIndex
+
+from workspaces import grants
+from workspaces.models import WorkspaceTeamMember
+
+from ..conftest import build_billing, build_documents, build_world
+from ..factories import StaffFactory, publish
+
+
+def library_editors():
+    """What a firm gives its staff besides their teams: the CMS library and images (on the
+    root collection), no page permissions (those come from the workspace teams)."""
+    group = Group.objects.create(name="Library editors")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
+                                                 codename="access_admin"))
+    root = Collection.get_first_root_node()
+    for app_label, codenames in (("wagtaildocs", ["add_document", "change_document",
+                                                  "delete_document", "choose_document"]),
+                                 ("wagtailimages", ["add_image", "change_image",
+                                                    "choose_image"])):
+        for perm in Permission.objects.filter(content_type__app_label=app_label,
+                                              codename__in=codenames):
+            GroupCollectionPermission.objects.create(group=group, collection=root,
+                                                     permission=perm)
+    return group
+
+
+@pytest.fixture(scope="module")
+def aw(django_db_setup, django_db_blocker):
+    """One world for the whole module (the walk has a case per admin route), rolled back at
+    the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        w = build_world()
+        build_documents(w)
+        build_billing(w)
+        editors = library_editors()
+        w.bob = StaffFactory(email="bob@firm.test")
+        WorkspaceTeamMember.objects.create(page=w.ws_b, user=w.bob, role="Account manager")
+        grants.sync_team(w.ws_a)
+        grants.sync_team(w.ws_b)
+        for user in (w.bob, w.staff):
+            user.groups.add(editors)
+        document = get_document_model().objects.create(
+            title="Alpha payroll workbook",
+            file=ContentFile(b"%PDF-1.4 salaries", name="alpha-payroll.pdf"))
+        page = w.page_a_private.specific
+        page.body = [("document", {"document": document, "label": "Payroll workbook"})]
+        publish(page)
+        ReferenceIndex.create_or_update_for_object(page)
+        w.document = document
+        yield w
+        transaction.set_rollback(True)
+
+
+# What bob must never see of workspace A: page titles, the folder, a file, an invoice number,
+# a contact's email.
+A_DATA = ["Alpha payroll", "Alpha risk notes", "Payroll", "INV-T-0001", "ann@alpha.test",
+          "Workspace A", "salaries.pdf"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """`url(world)` for one admin route. `staff_sees`: what A's own team member finds there
+    (they get a 200 page with it), None where the route shows nothing of A to anyone (then
+    `why` says so). Bob, whatever the route, gets a 404 or a response without A's data."""
+
+    url: object = None
+    staff_sees: str = None
+    method: str = "get"
+    staff_status: tuple = (200,)
+    why: str = ""
+
+
+def none(why):
+    """A route that takes no object of a workspace and shows nothing workspace-specific."""
+    return Case(why=why)
+
+
+def page(name, attr="page_a_private", sees="Alpha payroll", **kwargs):
+    return Case(lambda w: reverse(name, args=[getattr(w, attr).pk]), sees, **kwargs)
+
+
+def rev(name, *attrs, query="", sees=None, **kwargs):
+    return Case(lambda w: reverse(name, args=[getattr(w, a).pk for a in attrs]) + query,
+                sees, **kwargs)
+
+
+def url(path, sees=None, **kwargs):
+    return Case(lambda w: path(w) if callable(path) else path, sees, **kwargs)
+
+
+NO_OBJECT = "takes no object and shows nothing of a workspace"
+IMAGES = "CMS images are public by design (DESIGN.md, Files): no workspace data"
+FIRM = "firm-wide set-up (sites, users, groups, collections, redirects, settings), " \
+       "superusers only"
+WORKFLOWS = "page workflows: the portal creates none, so there is no workflow object to build"
+DOC = "Alpha payroll workbook"
+
+CASES = {
+    # --- sign-in and chrome
+    "wagtailadmin_login": none(NO_OBJECT),
+    "wagtailadmin_logout": none(NO_OBJECT),
+    "wagtailadmin_password_reset": none(NO_OBJECT),
+    "wagtailadmin_password_reset_done": none(NO_OBJECT),
+    "wagtailadmin_password_reset_confirm": none(NO_OBJECT),
+    "wagtailadmin_password_reset_complete": none(NO_OBJECT),
+    "wagtailadmin_javascript_catalog": none(NO_OBJECT),
+    "wagtailadmin_sprite": none(NO_OBJECT),
+    "wagtailadmin_error_test": none(NO_OBJECT),
+    "admin/test404/": none(NO_OBJECT),
+    "admin/^.*/$": none("the admin's catch-all 404"),
+    "wagtailadmin_account": url("/admin/account/"),
+    "wagtailadmin_dismissibles": none(NO_OBJECT),
+    "wagtailadmin_block_preview": none("renders a block type's preview value, no content"),
+    "wagtailadmin_tag_autocomplete": url("/admin/tag-autocomplete/?term=a"),
+    "wagtailadmin_tag_model_autocomplete": url(
+        "/admin/tag-autocomplete/wagtaildocs/document/?term=a", staff_status=None),
+    "wagtailadmin_choose_page_external_link": none(NO_OBJECT),
+    "wagtailadmin_choose_page_email_link": none(NO_OBJECT),
+    "wagtailadmin_choose_page_phone_link": none(NO_OBJECT),
+    "wagtailadmin_choose_page_anchor_link": none(NO_OBJECT),
+    "wagtailadmin_editing_sessions:ping": url(
+        lambda w: f"/admin/editing-sessions/ping/wagtailcore/page/{w.page_a_private.pk}/0/",
+        method="post", staff_status=None),
+    "wagtailadmin_editing_sessions:release": url("/admin/editing-sessions/release/1/",
+                                                  method="post", staff_status=None),
+    "wagtailadmin_home": url("/admin/"),
+    # --- the admin API (explorer menu, rich text)
+    "wagtailadmin_api:pages:listing": url("/admin/api/main/pages/?search=Alpha"),
+    "wagtailadmin_api:pages:detail": url(
+        lambda w: f"/admin/api/main/pages/{w.page_a_private.pk}/", "Alpha payroll"),
+    "wagtailadmin_api:pages:find": url(
+        lambda w: f"/admin/api/main/pages/find/?id={w.page_a_private.pk}", staff_status=(302,)),
+    "wagtailadmin_api:pages:action": url(
+        lambda w: f"/admin/api/main/pages/{w.page_a_private.pk}/action/unpublish/",
+        method="post", staff_status=None),
+    "wagtailadmin_api:documents:listing": url("/admin/api/main/documents/", DOC),
+    "wagtailadmin_api:documents:detail": url(
+        lambda w: f"/admin/api/main/documents/{w.document.pk}/", DOC),
+    "wagtailadmin_api:documents:find": url(
+        lambda w: f"/admin/api/main/documents/find/?id={w.document.pk}", staff_status=(302,)),
+    "wagtailadmin_api:images:listing": none(IMAGES),
+    "wagtailadmin_api:images:detail": none(IMAGES),
+    "wagtailadmin_api:images:find": none(IMAGES),
+    # --- pages
+    "wagtailadmin_explore_root": url("/admin/pages/", staff_status=(200, 302)),
+    "wagtailadmin_explore": page("wagtailadmin_explore", "ws_a"),
+    "wagtailadmin_explore_results": page("wagtailadmin_explore_results", "ws_a"),
+    "wagtail_bulk_action": url(
+        lambda w: f"/admin/bulk/wagtailcore/page/publish/?id={w.page_a_private.pk}",
+        "Alpha payroll"),
+    "wagtailadmin_pages:add": url(
+        lambda w: f"/admin/pages/add/portal_pages/contentpage/{w.ws_a.pk}/", "Workspace A"),
+    "wagtailadmin_pages:preview_on_add": url(
+        lambda w: f"/admin/pages/add/portal_pages/contentpage/{w.ws_a.pk}/preview/",
+        staff_status=None),
+    "wagtailadmin_pages:type_use": url("/admin/pages/usage/portal_pages/contentpage/",
+                                       "Alpha payroll"),
+    "wagtailadmin_pages:type_use_results": url(
+        "/admin/pages/usage/portal_pages/contentpage/results/", "Alpha payroll"),
+    "wagtailadmin_pages:choose_parent": url("/admin/pages/create/portal_pages/contentpage"),
+    "wagtailadmin_pages:usage": page("wagtailadmin_pages:usage"),
+    "wagtailadmin_pages:edit": page("wagtailadmin_pages:edit"),
+    "wagtailadmin_pages:preview_on_edit": page("wagtailadmin_pages:preview_on_edit", sees=None,
+                                               staff_status=None),
+    "wagtailadmin_pages:view_draft": page("wagtailadmin_pages:view_draft", sees="Payroll"),
+    # One page type may go under a workspace: Wagtail goes straight to its form.
+    "wagtailadmin_pages:add_subpage": page("wagtailadmin_pages:add_subpage", "ws_a",
+                                           sees=None, staff_status=(302,)),
+    "wagtailadmin_pages:delete": page("wagtailadmin_pages:delete", sees=None),
+    "wagtailadmin_pages:unpublish": page("wagtailadmin_pages:unpublish"),
+    "wagtailadmin_pages:convert_alias": page("wagtailadmin_pages:convert_alias", sees=None,
+                                             staff_status=(404,)),
+    "wagtailadmin_pages:search": url("/admin/pages/search/?q=Alpha", "Alpha payroll"),
+    "wagtailadmin_pages:search_results": url("/admin/pages/search/results/?q=Alpha",
+                                             "Alpha payroll"),
+    "wagtailadmin_pages:move": page("wagtailadmin_pages:move", sees=None),
+    "wagtailadmin_pages:move_confirm": rev("wagtailadmin_pages:move_confirm",
+                                           "page_a_private", "page_a", staff_status=None),
+    "wagtailadmin_pages:set_page_position": page("wagtailadmin_pages:set_page_position",
+                                                 sees=None, method="post", staff_status=None),
+    "wagtailadmin_pages:copy": page("wagtailadmin_pages:copy"),
+    "wagtailadmin_pages:workflow_action": none(WORKFLOWS),
+    "wagtailadmin_pages:collect_workflow_action_data": none(WORKFLOWS),
+    "wagtailadmin_pages:confirm_workflow_cancellation": page(
+        "wagtailadmin_pages:confirm_workflow_cancellation", sees=None, staff_status=None),
+    "wagtailadmin_pages:workflow_preview": none(WORKFLOWS),
+    "wagtailadmin_pages:set_privacy": page("wagtailadmin_pages:set_privacy", sees=None,
+                                           staff_status=None),
+    "wagtailadmin_pages:lock": page("wagtailadmin_pages:lock", sees=None, method="post",
+                                    staff_status=None),
+    "wagtailadmin_pages:unlock": page("wagtailadmin_pages:unlock", sees=None, method="post",
+                                      staff_status=None),
+    "wagtailadmin_pages:revisions_index": page("wagtailadmin_pages:revisions_index", sees=None,
+                                               staff_status=(302,)),
+    "wagtailadmin_pages:revisions_view": url(
+        lambda w: reverse("wagtailadmin_pages:revisions_view", args=[
+            w.page_a_private.pk, w.page_a_private.latest_revision_id]), "Payroll"),
+    "wagtailadmin_pages:revisions_revert": url(
+        lambda w: reverse("wagtailadmin_pages:revisions_revert", args=[
+            w.page_a_private.pk, w.page_a_private.latest_revision_id]), "Alpha payroll"),
+    "wagtailadmin_pages:revisions_unschedule": url(
+        lambda w: reverse("wagtailadmin_pages:revisions_unschedule", args=[
+            w.page_a_private.pk, w.page_a_private.latest_revision_id]), staff_status=None),
+    "wagtailadmin_pages:revisions_compare": url(
+        lambda w: f"/admin/pages/{w.page_a_private.pk}/revisions/compare/earliest...latest/",
+        "Alpha payroll"),
+    "wagtailadmin_pages:workflow_history": page("wagtailadmin_pages:workflow_history"),
+    "wagtailadmin_pages:workflow_history_detail": none(WORKFLOWS),
+    "wagtailadmin_pages:history": page("wagtailadmin_pages:history"),
+    "wagtailadmin_pages:history_results": page("wagtailadmin_pages:history_results",
+                                               sees=None),
+    "wagtailadmin_choose_page": url("/admin/choose-page/"),
+    "wagtailadmin_choose_page_child": page("wagtailadmin_choose_page_child", "ws_a"),
+    "wagtailadmin_choose_page_search": url("/admin/choose-page/search/?q=Alpha",
+                                           "Alpha payroll"),
+    "wagtailadmin_choose_page_chosen_multiple": url(
+        lambda w: f"/admin/choose-page/chosen-multiple/?id={w.page_a_private.pk}",
+        staff_status=None),
+    # --- firm-wide set-up
+    # Firm-wide screens: A's team member has no permission for them either (staff_status
+    # None); bob must see nothing of A there.
+    **{name: url(path, staff_status=None) for name, path in [
+        ("wagtailadmin_collections:index", "/admin/collections/"),
+        ("wagtailadmin_collections:add", "/admin/collections/add/"),
+        ("wagtailadmin_collections:edit", "/admin/collections/1/"),
+        ("wagtailadmin_collections:delete", "/admin/collections/1/delete/"),
+        ("wagtailadmin_collections:set_privacy", "/admin/collections/1/privacy/"),
+        ("wagtailsites:index", "/admin/sites/"),
+        ("wagtailsites:index_results", "/admin/sites/results/"),
+        ("wagtailsites:add", "/admin/sites/new/"),
+        ("wagtailsettings:edit", "/admin/settings/workspaces/firmsettings/"),
+        ("wagtailsettings:preview_on_edit", "/admin/settings/workspaces/firmsettings/1/preview/"),
+        ("wagtailredirects:index", "/admin/redirects/"),
+        ("wagtailredirects:index_results", "/admin/redirects/results/"),
+        ("wagtailredirects:add", "/admin/redirects/add/"),
+        ("wagtailredirects:edit", "/admin/redirects/1/"),
+        ("wagtailredirects:delete", "/admin/redirects/1/delete/"),
+        ("wagtailredirects:start_import", "/admin/redirects/import/"),
+        ("wagtailredirects:process_import", "/admin/redirects/import/process/"),
+        ("wagtailembeds:chooser", "/admin/embeds/chooser/"),
+        ("wagtailembeds:chooser_upload", "/admin/embeds/chooser/upload/"),
+        ("wagtailsnippets:index", "/admin/snippets/"),
+        ("wagtailusers_users:index", "/admin/users/?q=alpha"),
+        ("wagtailusers_users:index_results", "/admin/users/results/?q=alpha"),
+        ("wagtailusers_users:add", "/admin/users/new/"),
+        ("wagtailusers_groups:index", "/admin/groups/"),
+        ("wagtailusers_groups:index_results", "/admin/groups/results/"),
+        ("wagtailusers_groups:add", "/admin/groups/new/"),
+    ]},
+    **{f"wagtailsites:{view}": rev(f"wagtailsites:{view}", "site", staff_status=None)
+       for view in ("edit", "delete", "history", "history_results", "usage", "copy")},
+    **{f"wagtailusers_users:{view}": rev(f"wagtailusers_users:{view}", "contact_a",
+                                         staff_status=None)
+       for view in ("edit", "delete", "history", "history_results", "usage", "copy")},
+    **{f"wagtailusers_groups:{view}": url(
+        lambda w, view=view: reverse(f"wagtailusers_groups:{view}",
+                                     args=[w.ws_a.client_group_id]), staff_status=None)
+       for view in ("edit", "delete", "history", "history_results", "usage")},
+    **{name: none(WORKFLOWS) for name in [
+        "wagtailadmin_workflows:index", "wagtailadmin_workflows:index_results",
+        "wagtailadmin_workflows:add", "wagtailadmin_workflows:enable",
+        "wagtailadmin_workflows:disable", "wagtailadmin_workflows:edit",
+        "wagtailadmin_workflows:usage", "wagtailadmin_workflows:usage_results",
+        "wagtailadmin_workflows:add_task", "wagtailadmin_workflows:select_task_type",
+        "wagtailadmin_workflows:task_index", "wagtailadmin_workflows:task_index_results",
+        "wagtailadmin_workflows:edit_task", "wagtailadmin_workflows:disable_task",
+        "wagtailadmin_workflows:enable_task", "wagtailadmin_workflows:task_chooser",
+        "wagtailadmin_workflows:task_chooser_results",
+        "wagtailadmin_workflows:task_chooser_create", "wagtailadmin_workflows:task_chosen",
+        "wagtailadmin_reports:workflow", "wagtailadmin_reports:workflow_results",
+        "wagtailadmin_reports:workflow_tasks", "wagtailadmin_reports:workflow_tasks_results",
+    ]},
+    "wagtailadmin_workflows:remove": page("wagtailadmin_workflows:remove", sees=None,
+                                          staff_status=None),
+    # --- reports and the site history
+    "wagtailadmin_reports:locked_pages": url("/admin/reports/locked/", staff_status=(302,)),
+    "wagtailadmin_reports:locked_pages_results": url("/admin/reports/locked/results/",
+                                                     staff_status=(302,)),
+    "wagtailadmin_reports:site_history": url("/admin/reports/site-history/", "Alpha payroll"),
+    "wagtailadmin_reports:site_history_results": url("/admin/reports/site-history/results/",
+                                                     "Alpha payroll"),
+    "wagtailadmin_reports:aging_pages": url("/admin/reports/aging-pages/"),
+    "wagtailadmin_reports:aging_pages_results": url("/admin/reports/aging-pages/results/"),
+    # Names the last edited page of each type, across workspaces: firm admins only.
+    "wagtailadmin_reports:page_types_usage": url("/admin/reports/page-types-usage/",
+                                                 staff_status=(404,)),
+    "wagtailadmin_reports:page_types_usage_results": url(
+        "/admin/reports/page-types-usage/results/", staff_status=(404,)),
+    # --- contacts (workspaces/admin_views.py)
+    "portal_admin:contacts": rev("portal_admin:contacts", "ws_a", sees="ann@alpha.test"),
+    "portal_admin:preview": rev("portal_admin:preview", "ws_a", sees="ann@alpha.test"),
+    "portal_admin:who_can_see": rev("portal_admin:who_can_see", "page_a_private",
+                                    sees="ann@alpha.test"),
+    "workspaces:index": url("/admin/workspaces/", "Workspace A"),
+    "workspaces:index_results": url("/admin/workspaces/results/", "Workspace A"),
+    "workspaces:choose_parent": url("/admin/workspaces/choose_parent/", "Portal"),
+    # --- files and approvals (documents/admin_views.py)
+    "documents_admin:root": rev("documents_admin:root", "ws_a", sees="Payroll"),
+    "documents_admin:trash": rev("documents_admin:trash", "ws_a", sees="Workspace A"),
+    "documents_admin:folder": rev("documents_admin:folder", "folder_a", sees="salaries.pdf"),
+    # POST-only views (GET is 405 for A's team); bob gets 404 before the method is looked at.
+    "documents_admin:upload": rev("documents_admin:upload", "folder_a", staff_status=(405,)),
+    "documents_admin:folder_edit": rev("documents_admin:folder_edit", "folder_a",
+                                       sees="Payroll"),
+    "documents_admin:folder_access": rev("documents_admin:folder_access", "folder_a",
+                                         sees="ann@alpha.test"),
+    "documents_admin:folder_delete": rev("documents_admin:folder_delete", "folder_a",
+                                         sees="Payroll"),
+    "documents_admin:file": rev("documents_admin:file", "file_a", sees="salaries.pdf"),
+    "documents_admin:new_version": rev("documents_admin:new_version", "file_a",
+                                       staff_status=(405,)),
+    "documents_admin:file_delete": rev("documents_admin:file_delete", "file_a",
+                                       sees="salaries.pdf"),
+    "documents_admin:request_approval": rev("documents_admin:request_approval", "file_a",
+                                            sees="ann@alpha.test"),
+    "documents_admin:download": rev("documents_admin:download", "version_a1"),
+    "documents_admin:restore_version": rev("documents_admin:restore_version", "version_a1",
+                                           method="post", staff_status=(302,)),
+    "documents_admin:approvals": url("/admin/documents/approvals/", "salaries.pdf"),
+    "documents_admin:approval": rev("documents_admin:approval", "approval_a",
+                                    sees="salaries.pdf"),
+    "documents_admin:cancel_approval": rev("documents_admin:cancel_approval", "approval_a",
+                                           staff_status=(405,)),
+    "documents_admin:certificate": rev("documents_admin:certificate", "approval_a",
+                                       staff_status=None),
+    # --- billing (billing/*.py)
+    "billing_admin:issue": rev("billing_admin:issue", "draft_a", staff_status=None),
+    "billing_admin:duplicate": rev("billing_admin:duplicate", "invoice_a", method="post",
+                                   staff_status=(302,)),
+    "billing_admin:payment": rev("billing_admin:payment", "invoice_a", sees="INV-T-0001"),
+    "billing_admin:void": rev("billing_admin:void", "invoice_a", sees="INV-T-0001"),
+    "billing_admin:credit_note": rev("billing_admin:credit_note", "invoice_a",
+                                     sees="INV-T-0001", staff_status=None),
+    "billing_admin:pdf": rev("billing_admin:pdf", "invoice_a"),
+    "billing_admin:workspace": rev("billing_admin:workspace", "ws_a", sees="INV-T-0001"),
+    "billing_admin:report": rev("billing_admin:report", "ws_a", method="post",
+                                staff_status=(400,)),
+    "billing_admin:report_download": rev("billing_admin:report_download", "report_a"),
+    "invoices:index": url("/admin/invoices/", "INV-T-0001"),
+    "invoices:index_results": url("/admin/invoices/results/", "INV-T-0001"),
+    "invoices:index (CSV)": url("/admin/invoices/?export=csv", "INV-T-0001"),
+    "invoices:index (XLSX)": url("/admin/invoices/?export=xlsx", staff_status=(200,)),
+    "invoices:add": url("/admin/invoices/new/"),
+    "invoices:edit": rev("invoices:edit", "invoice_a", sees="INV-T-0001"),
+    "invoices:delete": rev("invoices:delete", "draft_a", staff_status=None),
+    "invoices:history": rev("invoices:history", "invoice_a", sees="INV-T-0001"),
+    "invoices:history_results": rev("invoices:history_results", "invoice_a"),
+    "invoices:usage": rev("invoices:usage", "invoice_a", sees="INV-T-0001"),
+    # --- the CMS library
+    "wagtaildocs:index": url("/admin/documents/", DOC),
+    "wagtaildocs:index_results": url("/admin/documents/results/", DOC),
+    "wagtaildocs:add": url("/admin/documents/add/"),
+    "wagtaildocs:edit": rev("wagtaildocs:edit", "document", sees=DOC),
+    "wagtaildocs:delete": rev("wagtaildocs:delete", "document", sees=DOC),
+    "wagtaildocs:add_multiple": url("/admin/documents/multiple/add/"),
+    "wagtaildocs:edit_multiple": rev("wagtaildocs:edit_multiple", "document", method="post",
+                                     staff_status=None),
+    "wagtaildocs:create_multiple_from_uploaded_document": none(
+        "takes an upload in progress of the requesting user, not a document"),
+    "wagtaildocs:delete_multiple": rev("wagtaildocs:delete_multiple", "document",
+                                       method="post", staff_status=None),
+    "wagtaildocs:delete_upload_multiple": none(
+        "takes an upload in progress of the requesting user, not a document"),
+    "wagtaildocs:document_usage": rev("wagtaildocs:document_usage", "document", sees=DOC),
+    "wagtaildocs_chooser:choose": url("/admin/documents/chooser/", DOC),
+    "wagtaildocs_chooser:choose_results": url("/admin/documents/chooser/results/?q=Alpha", DOC),
+    "wagtaildocs_chooser:chosen": rev("wagtaildocs_chooser:chosen", "document", sees=DOC),
+    "wagtaildocs_chooser:chosen_multiple": url(
+        lambda w: f"/admin/documents/chooser/chosen-multiple/?id={w.document.pk}", DOC),
+    "wagtaildocs_chooser:create": url("/admin/documents/chooser/create/"),
+    **{name: none(IMAGES) for name in [
+        "wagtailimages:index", "wagtailimages:index_results", "wagtailimages:edit",
+        "wagtailimages:delete", "wagtailimages:url_generator",
+        "wagtailimages:url_generator_output", "wagtailimages:preview", "wagtailimages:add",
+        "wagtailimages:image_usage", "wagtailimages:add_multiple",
+        "wagtailimages:edit_multiple", "wagtailimages:create_multiple_from_uploaded_image",
+        "wagtailimages:delete_multiple", "wagtailimages:delete_upload_multiple",
+        "wagtailimages_chooser:choose", "wagtailimages_chooser:choose_results",
+        "wagtailimages_chooser:chosen", "wagtailimages_chooser:chosen_multiple",
+        "wagtailimages_chooser:create", "wagtailimages_chooser:select_format",
+    ]},
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            yield route, (f"{namespace}{entry.name}" if entry.name else route)
+
+
+def admin_routes():
+    return {name for route, name in _walk(get_resolver().url_patterns)
+            if route.startswith("admin/")}
+
+
+def test_every_admin_route_has_a_case():
+    routes = admin_routes()
+    named = {name.split(" (")[0] for name in CASES}
+    missing = sorted(routes - named)
+    assert not missing, f"Admin routes without an isolation case: {missing}"
+    assert not named - routes, f"Cases for routes that no longer exist: {named - routes}"
+    assert all(case.url or case.why for case in CASES.values())
+
+
+def _body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+WALKED = [(name, case) for name, case in CASES.items() if case.url]
+
+
+@pytest.mark.parametrize(("name", "case"), WALKED, ids=[name for name, _c in WALKED])
+def test_admin_route_isolation(name, case, aw, client_for, db):
+    target = case.url(aw)
+    if case.staff_status is not None:
+        mine = getattr(client_for(aw.staff), case.method)(target)
+        assert mine.status_code in case.staff_status, \
+            f"{name}: A's team member got {mine.status_code}"
+        if case.staff_sees:
+            assert case.staff_sees in _body(mine), f"{name}: A's team member does not see it"
+    other = getattr(client_for(aw.bob), case.method)(target)
+    if other.status_code == 404:
+        return
+    shown = _body(other) + other.get("Location", "")
+    leaked = [text for text in A_DATA if text in shown]
+    assert not leaked, f"{name}: staff of another team got {other.status_code} with {leaked}"

@@ -449,3 +449,69 @@ def test_admin_route_isolation(name, case, aw, client_for, db):
     shown = _body(other) + other.get("Location", "")
     leaked = [text for text in A_DATA if text in shown]
     assert not leaked, f"{name}: staff of another team got {other.status_code} with {leaked}"
+
+
+# ---------------------------------------------------------------------------- library documents
+
+def _files_under(root):
+    import os
+
+    return [os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files]
+
+
+def test_uploaded_library_document_is_private_and_served_after_the_check(aw, client_for, db):
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(aw.admin).post(
+        reverse("wagtaildocs:add_multiple"),
+        {"files[]": SimpleUploadedFile("alpha-payroll-q3.pdf", b"%PDF-1.4 q3 salaries")},
+        headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 200, response.content[:300]
+    document = get_document_model().objects.get(file__contains="alpha-payroll-q3")
+    name = document.file.name.rsplit("/", 1)[-1]
+    assert not [path for path in _files_under(settings.MEDIA_ROOT) if name in path]
+    assert [path for path in _files_under(settings.PRIVATE_MEDIA_ROOT) if name in path]
+    assert client_for(None).get(f"/media/documents/{name}").status_code == 404
+    assert client_for(None).get(f"/media/{document.file.name}").status_code == 404
+
+    page = aw.page_a_private.specific
+    page.body = [("document", {"document": document, "label": "Q3"})]
+    publish(page)
+    ReferenceIndex.create_or_update_for_object(page)
+    served = client_for(aw.contact_a).get(document.url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == b"%PDF-1.4 q3 salaries"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert _body(client_for(aw.staff).get(document.url)) == "%PDF-1.4 q3 salaries"
+    for outsider in (aw.bob, aw.contact_b, aw.contact_a2, None):
+        assert client_for(outsider).get(document.url).status_code in (302, 404)
+    assert client_for(aw.bob).get(document.url).status_code == 404
+
+
+def test_documents_outside_workspaces_stay_readable_by_every_staff_member(aw, client_for, db):
+    loose = get_document_model().objects.create(
+        title="Firm brochure", file=ContentFile(b"%PDF-1.4 brochure", name="brochure.pdf"))
+    bob = client_for(aw.bob)
+    assert bob.get(loose.url).status_code == 200
+    assert "Firm brochure" in _body(bob.get("/admin/documents/"))
+    assert "Firm brochure" in _body(bob.get("/admin/documents/chooser/"))
+    assert "Alpha payroll workbook" not in _body(bob.get("/admin/documents/"))
+    page = aw.public_page.specific
+    page.body = [("document", {"document": aw.document, "label": "Also public"})]
+    publish(page)
+    ReferenceIndex.create_or_update_for_object(page)
+    assert bob.get(aw.document.url).status_code == 200
+
+
+def test_page_chooser_and_explorer_show_only_served_workspaces(aw, client_for, db):
+    bob, staff = client_for(aw.bob), client_for(aw.staff)
+    home_children = reverse("wagtailadmin_choose_page_child", args=[aw.home.pk])
+    assert "Workspace B" in _body(bob.get(home_children))
+    assert "Workspace A" not in _body(bob.get(home_children))
+    assert "Privacy" in _body(bob.get(home_children))
+    assert "Workspace A" in _body(staff.get(home_children))
+    for name in ("wagtailadmin_explore", "wagtailadmin_pages:edit",
+                 "wagtailadmin_pages:history", "wagtailadmin_choose_page_child"):
+        assert bob.get(reverse(name, args=[aw.ws_a.pk])).status_code == 404, name
+    assert bob.get(reverse("wagtailadmin_pages:edit", args=[aw.page_b.pk])).status_code == 200

@@ -184,3 +184,17 @@ def test_unknown_paths_are_404(w, client_for):
 
 def test_staff_may_download_cms_documents(w, client_for):
     assert client_for(w.staff).get(w.document.url).status_code == 200
+
+
+def test_staff_of_another_team_may_not_download_cms_documents(w, client_for):
+    from workspaces import grants
+    from workspaces.models import WorkspaceTeamMember
+
+    from ..factories import StaffFactory
+
+    other = StaffFactory(email="bob@firm.test")
+    WorkspaceTeamMember.objects.create(page=w.ws_b, user=other, role="Account manager")
+    grants.sync_team(w.ws_b)
+    assert client_for(other).get(w.document.url).status_code == 404
+    response = client_for(w.staff).get(w.document.url)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 salaries"

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -516,7 +516,22 @@ class NewVersionView(FileObjectMixin, DocumentsAdminView):
             data={"version": version.number, "sha256": version.sha256})
         messages.success(request, _("Version %(n)s of “%(name)s” uploaded; the earlier versions "
                                     "are kept.") % {"n": version.number, "name": self.file.name})
+        _say_requests_reopened(request, self.file, version)
         return redirect(self.file_url())
+
+
+def _say_requests_reopened(request, file, version):
+    """A new version puts the file's open approval requests back to pending: say so, so that
+    staff know the contacts were asked again."""
+    reopened = Approval.objects.filter(file=file, version=version,
+                                       status=Approval.Status.PENDING).count()
+    if reopened:
+        messages.info(request, ngettext(
+            "The approval request went back to pending on version %(n)s; the contacts asked "
+            "were told to decide again.",
+            "%(count)d approval requests went back to pending on version %(n)s; the contacts "
+            "asked were told to decide again.", reopened) % {"n": version.number,
+                                                             "count": reopened})
 
 
 class FileDeleteView(FileObjectMixin, DocumentsAdminView):
@@ -595,6 +610,7 @@ class RestoreVersionView(VersionMixin, FileObjectMixin, DocumentsAdminView):
         messages.success(request, _("Version %(old)s is current again, as version %(new)s. No "
                                     "version was deleted.") % {"old": self.version.number,
                                                                "new": new.number})
+        _say_requests_reopened(request, self.file, new)
         return redirect(self.file_url())
 
 

@@ -6,6 +6,10 @@ its SHA-256, re-checked against the stored blob at that moment, and records who,
 from which IP. A new version of the file puts the request back to pending on it
 (`on_new_version`); decisions on older versions stay bound to them. Staff may `cancel`.
 
+While a request is open (not cancelled), only firm staff may add versions to its file
+(`contact_version_refusal`): a contact who could upload the version they are asked to approve
+could sign off their own content. Every decision freezes who uploaded the version it is on.
+
 Who may decide is the access policy's answer: a reviewer decides only while they may still
 view the file. Lists for a contact come from `visible_approvals` (one query).
 """
@@ -40,6 +44,29 @@ CHUNK = 64 * 1024
 
 def _full_name(user):
     return user.get_full_name() or user.email
+
+
+def uploader_of(version):
+    """(name, email) of whoever uploaded `version`, or ("", "") when unknown."""
+    user = version.uploaded_by if version.uploaded_by_id else None
+    if user is None:
+        return "", ""
+    return _full_name(user)[:300], user.email
+
+
+def contact_version_refusal(file):
+    """Why a contact may not add a version to `file` now, or None when they may.
+
+    A new version puts every request on the file that is not cancelled back to pending on
+    it, so a contact's upload could be approved by that same contact (or undo a sign-off):
+    while any such request exists, versions come from the firm."""
+    statuses = set(Approval.objects.filter(file=file).exclude(
+        status=Approval.Status.CANCELLED).values_list("status", flat=True))
+    if not statuses:
+        return None
+    if statuses == {Approval.Status.APPROVED}:
+        return _("This file has been signed off; the firm can add a new version.")
+    return _("This file is waiting for approval; the firm can add a new version.")
 
 
 def may_review(user, file):
@@ -164,7 +191,8 @@ def decide(approval, user, decision, comment="", ip=None, version=None):
                                             "when you request changes.")})
     with transaction.atomic():
         approval = (Approval.objects.select_for_update(of=("self",))
-                    .select_related("file", "file__workspace", "version").get(pk=approval.pk))
+                    .select_related("file", "file__workspace", "version__uploaded_by")
+                    .get(pk=approval.pk))
         if not (approval.reviewers.filter(pk=user.pk).exists()
                 and may_review(user, approval.file)):
             raise PermissionDenied(_("You are not asked to decide on this request."))
@@ -190,9 +218,11 @@ def decide(approval, user, decision, comment="", ip=None, version=None):
             raise ValidationError(_("The stored file no longer matches the fingerprint it "
                                     "was uploaded with, so no decision can be bound to it. "
                                     "Your firm has to look into it."))
+        uploader_name, uploader_email = uploader_of(current)
         record = ApprovalDecision.objects.create(
             approval=approval, version=current, sha256=current.sha256, user=user,
             user_name=_full_name(user)[:300], user_email=user.email, decision=decision,
+            uploader_name=uploader_name, uploader_email=uploader_email,
             comment=comment, ip_address=_clean_ip(ip))
         status = _refresh_status(approval)
         for recipient in _staff_recipients(approval):
@@ -270,7 +300,8 @@ def send_approval_email(approval_id, user_id, kind, decision_id=None):
     """kind: "requested" and "new_version" go to a reviewer (who must still be able to see
     the file), "decided" to firm staff."""
     approval = Approval.objects.select_related(
-        "file", "version", "workspace", "requested_by").filter(pk=approval_id).first()
+        "file", "version__uploaded_by", "workspace", "requested_by").filter(
+            pk=approval_id).first()
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if approval is None or user is None or approval.status == Approval.Status.CANCELLED:
         return
@@ -279,11 +310,17 @@ def send_approval_email(approval_id, user_id, kind, decision_id=None):
     workspace = approval.workspace
     site = workspace.get_site()
     firm = access.firm_settings_for(workspace)
-    decision = ApprovalDecision.objects.filter(pk=decision_id).first() if decision_id else None
+    decision = (ApprovalDecision.objects.select_related("version").filter(pk=decision_id)
+                .first() if decision_id else None)
+    if decision is not None:
+        # The version decided on, as frozen in the decision (it may not be current any more).
+        uploader_name, uploader_email = decision.uploader_name, decision.uploader_email
+    else:
+        uploader_name, uploader_email = uploader_of(approval.version)
     context = {
         "user": user, "firm": firm, "approval": approval, "file": approval.file,
         "version": approval.version, "workspace": workspace, "decision": decision,
-        "kind": kind,
+        "kind": kind, "uploader_name": uploader_name, "uploader_email": uploader_email,
         "link": approval_url(approval, site) if kind != "decided" else admin_url(approval),
     }
     template = "decided" if kind == "decided" else "requested"

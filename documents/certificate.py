@@ -3,8 +3,9 @@
 It names the firm, the workspace, the document and the exact version (its number and full
 SHA-256, size, who uploaded it when), the request (who asked, when, the message, the due date),
 every decision on that version and before it (who, email, when in UTC, IP address, decision,
-comment), the reviewers who have not decided, and the overall status. Rendered through the
-spine's one PDF renderer (`workspaces.pdf.render_pdf`).
+comment, and who uploaded the version decided on, as frozen in the decision), the reviewers
+who have not decided, and the overall status. Rendered through the spine's one PDF renderer
+(`workspaces.pdf.render_pdf`).
 """
 
 from django.utils.translation import gettext as _

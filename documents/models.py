@@ -288,6 +288,10 @@ class ApprovalDecision(models.Model):
     # Copied at decision time: the record stays true if the person is renamed later.
     user_name = models.CharField(max_length=300)
     user_email = models.EmailField()
+    # Who uploaded the version decided on, copied the same way: a contact who could upload
+    # the version they then approve would otherwise be hidden behind "approved (version 2)".
+    uploader_name = models.CharField(_("version uploaded by"), max_length=300, blank=True)
+    uploader_email = models.EmailField(_("uploader's email"), blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

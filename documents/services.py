@@ -197,10 +197,26 @@ def add_file(folder, upload, user=None, name=None):
     return file
 
 
+def _refuse_contact_version(file, user):
+    """Contacts add no version to a file with an open approval request (see
+    `approvals.contact_version_refusal`); firm staff, and the system itself, may. Call it
+    with the file's row locked, so that the answer holds until the version is stored."""
+    if user is None or user.is_staff:
+        return
+    from . import approvals
+
+    refusal = approvals.contact_version_refusal(file)
+    if refusal:
+        raise ValidationError(refusal, code="awaiting_approval")
+
+
 @transaction.atomic
 def add_version(file, upload, user=None, comment=""):
     """A new version of `file`: the old ones stay; open approval requests go back to
-    pending on the new version."""
+    pending on the new version. A contact may not add one while the file has an open
+    approval request (nothing is stored then)."""
+    File.objects.select_for_update().filter(pk=file.pk).first()
+    _refuse_contact_version(file, user)
     checked = validation.check_upload(upload)
     if os.path.splitext(checked.name)[1].lower() != os.path.splitext(file.name)[1].lower():
         # A new version is the same kind of file, so that the name keeps telling the truth.
@@ -209,7 +225,6 @@ def add_version(file, upload, user=None, comment=""):
               "%(what)s.") % {"name": file.name, "upload": checked.name,
                               "what": validation.label_for(checked.content_type)},
             code="version_type")
-    File.objects.select_for_update().filter(pk=file.pk).first()
     return _new_version(file, upload, checked, user, comment=comment)
 
 
@@ -236,6 +251,8 @@ def _new_version(file, content, checked, user, comment=""):
 def restore_version(version, user=None):
     """Make an old version current again, as a new version with the same content."""
     file = version.file
+    File.objects.select_for_update().filter(pk=file.pk).first()
+    _refuse_contact_version(file, user)
     checked = validation.Checked(name=version.original_name, content_type=version.content_type,
                                  size=version.size)
     with version.blob.open("rb") as content:

@@ -282,11 +282,16 @@ class FileView(FilesViewMixin, TemplateView):
         if access.tool_available(self.request.user, self.workspace, firm, "approvals"):
             requests = approvals.visible_approvals(self.request.user, self.workspace, firm) \
                 .filter(file=file).select_related("version").order_by("-requested_at")
+        can_upload = self.may("upload", file.folder)
+        # The service refuses a contact's version while an approval is open: say so here
+        # instead of offering a form that cannot succeed.
+        version_refusal = (approvals.contact_version_refusal(file)
+                           if can_upload and not self.request.user.is_staff else None)
         return super().get_context_data(
             file=file, folder=file.folder, trail=self.trail(file.folder) + [file.folder],
             versions=versions, preview=preview_kind(file), approvals=requests,
-            can_upload=self.may("upload", file.folder), can_manage=self.may("manage", file.folder),
-            version_form=NewVersionForm(), **kwargs)
+            can_upload=can_upload, can_manage=self.may("manage", file.folder),
+            version_refusal=version_refusal, version_form=NewVersionForm(), **kwargs)
 
 
 def _version_filename(file, version):

@@ -1,8 +1,10 @@
-"""Delete for good what has been in the trash longer than the retention period."""
+"""Delete for good what has been in the trash longer than the retention period, then the
+private storage's blobs that no row references (`purge_orphan_blobs`)."""
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -12,7 +14,8 @@ from documents.models import File, Folder
 
 class Command(BaseCommand):
     help = ("Delete folders and files (with every version's blob) that have been in the trash "
-            "longer than PORTAL_TRASH_DAYS, and print what was deleted.")
+            "longer than PORTAL_TRASH_DAYS, then blobs that no row references (older than a "
+            "day), and print what was deleted.")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None,
@@ -46,7 +49,11 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Dry run: {len(folders)} folder(s), {len(files)} file(s) older "
                               f"than {days} days; nothing deleted.")
-            return
-        folder_count, file_count = services.purge_trash(days=days, now=now)
-        self.stdout.write(self.style.SUCCESS(
-            f"Purged {folder_count} folder(s) and {file_count} file(s) older than {days} days."))
+        else:
+            folder_count, file_count = services.purge_trash(days=days, now=now)
+            self.stdout.write(self.style.SUCCESS(
+                f"Purged {folder_count} folder(s) and {file_count} file(s) older than {days} "
+                "days."))
+        # Blobs left by uploads that failed half-way (and any a purge could not delete).
+        call_command("purge_orphan_blobs", dry_run=dry_run, stdout=self.stdout,
+                     stderr=self.stderr)

@@ -185,8 +185,9 @@ def test_worker_recovers_tasks_left_running_by_a_dead_worker(private_worker):
     assert driver("status", id=once) == {"status": "SUCCESSFUL", "traceback": "", "tries": 2}
     failed = wait_for(lambda: (s := driver("status", id=twice))["status"] == "FAILED" and s,
                       10, "the twice-tried task to be marked failed")
-    assert "worker dead-worker-1 stopped while running this task" in failed["traceback"]
-    assert "after 2 tries; not retried again" in failed["traceback"]
+    assert failed["traceback"].startswith("StaleTask: the run by worker dead-worker-1 (started ")
+    assert "never finished: the worker stopped or lost its database. 2 tries; not retried " \
+           "again." in failed["traceback"]
     assert not sent("Left running twice")
     assert worker.poll() is None, worker_log()
 

@@ -81,9 +81,10 @@ def recover_stale_tasks(backend_name, older_than, task_ids=None, now=None):
                 result.return_value = None
                 result.exception_class_path = STALE_EXCEPTION
                 result.traceback = (
-                    f"StaleTask: worker {last_worker} stopped while running this task "
-                    f"(started {result.started_at:%Y-%m-%d %H:%M:%S} UTC), after "
-                    f"{len(result.worker_ids)} tries; not retried again.\n")
+                    f"StaleTask: the run by worker {last_worker} (started "
+                    f"{result.started_at:%Y-%m-%d %H:%M:%S} UTC) never finished: the worker "
+                    f"stopped or lost its database. {len(result.worker_ids)} tries; not "
+                    "retried again.\n")
                 result.save(update_fields=["status", "finished_at", "return_value",
                                            "exception_class_path", "traceback"])
                 failed.append(result.pk)

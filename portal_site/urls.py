@@ -5,7 +5,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from workspaces.views import auth as portal_auth
+
 urlpatterns = [
+    # Before the admin's own: its password reset is for staff only, rate limited, and sends
+    # from the worker (see workspaces/views/auth.py).
+    path("admin/password_reset/", portal_auth.StaffPasswordResetView.as_view(),
+         name="wagtailadmin_password_reset"),
+    path("admin/password_reset/confirm/<uidb64>/<token>/",
+         portal_auth.StaffPasswordResetConfirmView.as_view(),
+         name="wagtailadmin_password_reset_confirm"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("workspaces.urls")),

@@ -222,9 +222,11 @@ def client_for(client, django_user_model):
     from django.test import Client
 
     def make(user):
+        from .portal_login import force_portal_login
+
         c = Client()
         if user is not None:
-            c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            force_portal_login(c, user)
         return c
 
     return make

@@ -1,12 +1,19 @@
-"""Per-request portal rules: the contact's language, first-login password change, preview."""
+"""Per-request portal rules: who may stay signed in, the contact's language, first-login
+password change, preview."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page
 
+from .shell import firm_for
+
 PREVIEW_SESSION_KEY = "portal_preview"
+# How the session's user signed in on the portal (set by the portal's two login points).
+LOGIN_METHOD_SESSION_KEY = "portal_login_method"
+METHOD_PASSWORD = "password"  # noqa: S105 - a method name
+METHOD_MAGIC_LINK = "magic link"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -20,6 +27,9 @@ class PortalMiddleware:
 
     def __call__(self, request):
         request.preview = None
+        if request.user.is_authenticated and not self._may_stay_signed_in(request):
+            # As anonymous from here on: the view answers as it does to anybody signed out.
+            logout(request)
         user = request.user
         if user.is_authenticated and not _is_admin_path(request.path):
             preview = request.session.get(PREVIEW_SESSION_KEY)
@@ -39,6 +49,25 @@ class PortalMiddleware:
                 with translation.override(language):
                     return self.get_response(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _may_stay_signed_in(request):
+        """A contact's session holds only while the portal's rules still admit it: account
+        active, signed in through the portal's own login (not the admin's, nor any other
+        door), by a method the Site's firm still allows. Staff are judged by the admin.
+
+        Switching portal access off ends the sessions through the session hash
+        (User.sessions_ended_at), and the access policy answers 404 to a contact whose
+        access is off, so that is not judged again here."""
+        user = request.user
+        if not user.is_active:
+            return False
+        if user.is_staff:
+            return True
+        method = request.session.get(LOGIN_METHOD_SESSION_KEY)
+        firm = firm_for(request)
+        return (method == METHOD_PASSWORD and firm.allow_password) or \
+            (method == METHOD_MAGIC_LINK and firm.allow_magic_link)
 
     def _enter_preview(self, request, preview):
         """Browse as the contact, read-only, within the one workspace previewed from."""

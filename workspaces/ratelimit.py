@@ -26,6 +26,11 @@ def hit(scope, value, limit=None, window=None):
     return count <= limit
 
 
+def exceeded(scope, value, limit):
+    """Whether `hit` has already counted more than `limit` attempts, without counting one."""
+    return (cache.get(_key(scope, value)) or 0) >= limit
+
+
 def client_ip(request):
     """The client's address. Behind PORTAL_PROXY_COUNT trusted proxies (nginx, a load
     balancer) it is the entry that many places from the right of X-Forwarded-For: the left

@@ -69,8 +69,10 @@ def login_as(live_server):
     from django.test import Client
 
     def add(context, user):
+        from ..portal_login import force_portal_login
+
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        force_portal_login(client, user)
         host = re.match(r"https?://([^:/]+)", live_server.url).group(1)
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                               "domain": host, "path": "/"}])

@@ -19,6 +19,7 @@ from documents.models import File, FileVersion, Folder
 from workspaces.models import FirmSettings
 
 from ..factories import publish
+from ..portal_login import force_portal_login
 from ..samples import pdf_bytes, pdf_upload, png_bytes, png_upload, upload
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +237,7 @@ def test_upload_with_the_same_name_keeps_both(docs, client_for):
 def test_upload_checks_csrf_after_installing_the_size_limit(docs):
     w = docs
     client = Client(enforce_csrf_checks=True)
-    client.force_login(w.contact_a, backend="django.contrib.auth.backends.ModelBackend")
+    force_portal_login(client, w.contact_a)
     response = client.post(url("upload", w, w.folder_a.pk), {"file": pdf_upload("x.pdf")},
                            **XHR)
     assert response.status_code == 403

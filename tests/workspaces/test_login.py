@@ -16,6 +16,7 @@ from sesame import tokens_v2
 from wagtail.models import ModelLogEntry
 
 from tests.factories import PASSWORD
+from tests.portal_login import force_portal_login
 
 pytestmark = pytest.mark.django_db
 
@@ -582,7 +583,7 @@ def test_five_failures_lock_the_address_even_against_the_right_password(world):
     response = password_login(client, world.contact_a.email, PASSWORD)
 
     assert response.status_code == 429
-    assert b"Too many failed attempts" in response.content
+    assert b"Too many failed attempts for this account" in response.content
     assert_logged_out(client)
     # From another browser too: the address is what is locked.
     other = Client()
@@ -801,8 +802,7 @@ def test_each_login_label_points_at_its_own_field(world):
 
 def test_switching_access_off_anywhere_ends_sessions(world):
     """Not only the portal's contacts screen: any save that switches access off."""
-    client = Client()
-    client.force_login(world.contact_a, backend="django.contrib.auth.backends.ModelBackend")
+    client = force_portal_login(Client(), world.contact_a)
     assert client.get(world.ws_a.url).status_code == 200
     world.contact_a.portal_access = False
     world.contact_a.save()

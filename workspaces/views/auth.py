@@ -9,19 +9,28 @@ from django.contrib.auth import (
     update_session_auth_hash,
 )
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from sesame.backends import ModelBackend as SesameBackend
+from wagtail.admin.views import account as wagtail_account
 from wagtail.log_actions import log
 from wagtail.models import Site
 
 from .. import ratelimit
-from ..emails import send_magic_link
-from ..forms import MagicLinkRequestForm, NewPasswordForm, PasswordLoginForm
+from ..emails import send_login_link, send_staff_password_reset
+from ..forms import (
+    LOCKED_ACCOUNT_MESSAGE,
+    MagicLinkRequestForm,
+    NewPasswordForm,
+    PasswordLoginForm,
+)
+from ..middleware import LOGIN_METHOD_SESSION_KEY, METHOD_MAGIC_LINK, METHOD_PASSWORD
 from ..shell import firm_for
 
 
@@ -74,11 +83,10 @@ def _request_magic_link(request):
             ratelimit.hit("magic-ip", ratelimit.client_ip(request), limit=20)):
         return _render_login(request, magic_form=form, status=429,
                              error=_("Too many link requests. Wait a few minutes and try again."))
-    user = get_user_model().objects.filter(email__iexact=email).first()
-    if user is not None and _may_use_portal(user) and not user.is_staff:
-        site = Site.find_for_request(request)
-        send_magic_link.enqueue(user.pk, site.pk if site else None, "login")
-    # The same answer whether or not the address is known.
+    # The same work and the same answer whether or not the address is known: the worker
+    # looks it up and sends the link, or does nothing.
+    site = Site.find_for_request(request)
+    send_login_link.enqueue(email, site.pk if site else None)
     return redirect("portal:magic_sent")
 
 
@@ -100,15 +108,23 @@ def _password_login(request):
                              error=_("That email and password do not match an account "
                                      "with portal access."))
     login(request, user)
-    log(user, "portal.login", user=user, data={"method": "password"})
+    request.session[LOGIN_METHOD_SESSION_KEY] = METHOD_PASSWORD
+    log(user, "portal.login", user=user, data={"method": METHOD_PASSWORD})
     if user.must_change_password:
         return redirect("portal:set_password")
     return redirect(_next_url(request))
 
 
 def lockout_response(request, response, credentials):
+    """Axes' answer to a locked account: the admin's own login page (its form already says
+    why, see StaffLoginForm) at the admin's login, the portal's login page elsewhere."""
+    if request.path == reverse("wagtailadmin_login") and response is not None:
+        response.status_code = 429
+        return response
+    if not firm_for(request).allow_magic_link:
+        return _render_login(request, status=429, error=str(LOCKED_ACCOUNT_MESSAGE))
     return _render_login(request, status=429, error=_(
-        "Too many failed attempts for this address. Password login is locked for an hour; "
+        "Too many failed attempts for this account. Password login is locked for an hour; "
         "you can still ask for a magic link."))
 
 
@@ -168,11 +184,20 @@ def magic_confirm(request):
         return _invalid_link(request)
     if request.method != "POST":
         return render(request, "portal/auth/magic_confirm.html", {"contact": user})
-    # login() rotates the session and updates last_login, which spends the token
-    # (SESAME_ONE_TIME); the session key is dropped with the old session data.
-    login(request, user, backend="sesame.backends.ModelBackend")
-    request.session.pop(MAGIC_TOKEN_SESSION_KEY, None)
-    log(user, "portal.login", user=user, data={"method": "magic link"})
+    with transaction.atomic():
+        # The token is tied to last_login (SESAME_ONE_TIME): moving it on from the value the
+        # token was checked against spends it. A conditional UPDATE makes that atomic: of
+        # confirms racing with one link, the row lock lets one through and the others then
+        # match no row.
+        spent = get_user_model().objects.filter(
+            pk=user.pk, last_login=user.last_login).update(last_login=timezone.now())
+        if not spent:
+            request.session.pop(MAGIC_TOKEN_SESSION_KEY, None)
+            return _invalid_link(request)
+        login(request, user, backend="sesame.backends.ModelBackend")
+        request.session.pop(MAGIC_TOKEN_SESSION_KEY, None)
+        request.session[LOGIN_METHOD_SESSION_KEY] = METHOD_MAGIC_LINK
+        log(user, "portal.login", user=user, data={"method": METHOD_MAGIC_LINK})
     return redirect("portal:switcher")
 
 
@@ -197,3 +222,29 @@ def set_password(request):
         return redirect("portal:switcher")
     return render(request, "portal/auth/set_password.html", {"form": form, "forced": forced},
                   status=400 if form.errors else 200)
+
+
+class StaffPasswordResetView(wagtail_account.PasswordResetView):
+    """The admin's "forgot password": staff only (StaffPasswordResetForm), rate limited like
+    link requests, and the same work and answer whatever the address: the email is looked up
+    and sent by the worker."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        if not (ratelimit.hit("reset-email", email) and
+                ratelimit.hit("reset-ip", ratelimit.client_ip(self.request), limit=20)):
+            form.add_error(None, _("Too many reset requests. Wait a few minutes and try "
+                                   "again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        send_staff_password_reset.enqueue(email)
+        return redirect(self.get_success_url())
+
+
+class StaffPasswordResetConfirmView(wagtail_account.PasswordResetConfirmView):
+    """A reset link only ever sets the password of active staff, whatever made the link."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is None or not (user.is_active and user.is_staff):
+            return None
+        return user

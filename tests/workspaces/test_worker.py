@@ -256,3 +256,27 @@ def test_task_queue_prints_counts_oldest_waiting_and_stale(settings):
     assert lines[6].endswith(f"tests.workspaces.worker_tasks.send_note (id {failed.pk}): "
                              "SMTPError: refused")
     assert len(lines) == 7
+
+
+def worker(**options):
+    defaults = {"queue_names": ["default"], "interval": 0, "batch": True, "startup_delay": False,
+                "backend_name": "default", "max_tasks": None, "worker_id": "w-test",
+                "excluded_queue_names": [], "stale_after": 900}
+    return Worker(**{**defaults, **options})
+
+
+@pytest.mark.django_db(transaction=True)  # the loop commits, as a worker does
+def test_the_loop_keeps_upstreams_batch_and_max_tasks(settings, mailoutbox):
+    from tests.workspaces.worker_tasks import send_note
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    first, second, third = (send_note.enqueue(f"Note {n}").id for n in (1, 2, 3))
+
+    worker(max_tasks=1).run()  # stops after one task
+    assert [m.subject for m in mailoutbox] == ["Note 1"]
+
+    worker(batch=True).run()  # runs what is left, then stops
+    assert [m.subject for m in mailoutbox] == ["Note 1", "Note 2", "Note 3"]
+    statuses = set(DBTaskResult.objects.filter(pk__in=[first, second, third])
+                   .values_list("status", flat=True))
+    assert statuses == {"SUCCESSFUL"}

@@ -24,7 +24,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import DatabaseError, close_old_connections, connections, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.compat import TaskResultStatus
@@ -37,6 +44,10 @@ logger = logging.getLogger("django_tasks_db")
 DEFAULT_STALE_SECONDS = 15 * 60
 BACKOFF_FIRST, BACKOFF_CEILING = 1.0, 30.0
 RECOVERY_EVERY = 60.0
+# What a lost or refused connection raises. Other database errors (a missing table, a bad
+# query) are bugs or a missing migrate: they stop the worker, as upstream does, and the
+# service manager's restarts make them visible.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 # What a recovered task's traceback says when it is given up on.
 STALE_EXCEPTION = "workspaces.management.commands.db_worker.StaleTask"
@@ -114,7 +125,7 @@ class Worker(upstream.Worker):
         while self.running:
             try:
                 outcome = self.step()
-            except DatabaseError as exc:
+            except CONNECTION_ERRORS as exc:
                 self.database_failed(exc)
                 continue
             if outcome == "done":
@@ -133,7 +144,7 @@ class Worker(upstream.Worker):
             self.next_recovery = time.monotonic() + self.recovery_every
         try:
             task_result = self.claim_next()
-        except DatabaseError as exc:
+        except OperationalError as exc:
             if is_locked_database_exception(exc):  # SQLite: it unlocks eventually
                 return "idle"
             raise

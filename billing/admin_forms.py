@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Site
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from workspaces.access import served_workspaces
 from workspaces.models import WorkspacePage
 
 from . import money
@@ -25,25 +25,6 @@ User = get_user_model()
 
 
 # ---------------------------------------------------------------------------- who works where
-
-def served_workspaces(user):
-    """The workspace pages this staff member may edit (their teams'; all for superusers)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return WorkspacePage.objects.none()
-    if user.is_superuser:
-        return WorkspacePage.objects.all()
-    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return WorkspacePage.objects.filter(pk__in=pages.values("pk"))
-
-
-def served_workspace_ids(user):
-    """The ids of `served_workspaces(user)`, read once per request (cached on the user)."""
-    cached = getattr(user, "_billing_served_ids", None)
-    if cached is None:
-        cached = frozenset(served_workspaces(user).values_list("pk", flat=True))
-        user._billing_served_ids = cached
-    return cached
-
 
 def site_of(workspace):
     return workspace.get_site() or Site.objects.filter(is_default_site=True).first()

@@ -36,7 +36,7 @@ def served_invoice_or_404(request, invoice_id):
     invoice = get_object_or_404(Invoice.objects.select_related("workspace", "credits"),
                                 pk=invoice_id)
     if not (request.user.is_superuser
-            or invoice.workspace_id in admin_forms.served_workspace_ids(request.user)):
+            or invoice.workspace_id in access.served_workspace_ids(request.user)):
         raise Http404
     return invoice
 
@@ -492,7 +492,7 @@ class ReportDownloadView(BillingAdminView):
         report = get_object_or_404(Report.objects.select_related("workspace"),
                                    pk=kwargs["report_id"])
         if not (request.user.is_superuser
-                or report.workspace_id in admin_forms.served_workspace_ids(request.user)):
+                or report.workspace_id in access.served_workspace_ids(request.user)):
             raise Http404
         if report.state != Report.State.READY or not report.pdf:
             raise Http404

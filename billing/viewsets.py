@@ -37,15 +37,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from workspaces.access import served_workspace_ids, served_workspaces
 from workspaces.models import WorkspacePage
 
 from . import money
-from .admin_forms import (
-    InvoiceAdminForm,
-    PlainDecimalInput,
-    served_workspace_ids,
-    served_workspaces,
-)
+from .admin_forms import InvoiceAdminForm, PlainDecimalInput
 from .models import Invoice
 
 User = get_user_model()

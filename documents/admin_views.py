@@ -24,11 +24,9 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from workspaces import access
 from workspaces.admin_views import editable_workspace_or_404
-from workspaces.models import WorkspacePage
 
 from . import admin_forms, services
 from .models import Approval, File, FileVersion, Folder
@@ -36,12 +34,6 @@ from .models import Approval, File, FileVersion, Folder
 
 def may_edit_workspace(user, workspace):
     return workspace.permissions_for_user(user).can_edit()
-
-
-def served_workspaces(user):
-    """The workspace pages this staff member may edit (their teams'; all for superusers)."""
-    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return WorkspacePage.objects.filter(pk__in=pages.values("pk"))
 
 
 def error_text(error):
@@ -729,7 +721,7 @@ class ApprovalQueueView(WagtailAdminTemplateMixin, TemplateView):
         if status not in Approval.Status.values:
             status = ""
         approvals = Approval.objects.filter(
-            workspace__in=served_workspaces(self.request.user)).select_related(
+            workspace__in=access.served_workspaces(self.request.user)).select_related(
             "workspace", "file", "version", "requested_by").prefetch_related(
             Prefetch("reviewers", queryset=admin_forms.User.objects.order_by("email")))
         if status:

@@ -230,3 +230,21 @@ def client_for(client, django_user_model):
         return c
 
     return make
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    """A moto S3 server on a free local port, for the tests that put private storage on S3."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()

@@ -4,7 +4,6 @@ Content-Type and Content-Disposition, and those URLs expire."""
 
 import hashlib
 import hmac
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -23,25 +22,6 @@ pytestmark = pytest.mark.django_db
 
 BUCKET = "portal-private-test"
 SECRET = "testing"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission, ReferenceIndex
 
@@ -23,6 +23,7 @@ from workspaces.models import WorkspaceTeamMember
 
 from ..conftest import build_billing, build_documents, build_world
 from ..factories import StaffFactory, publish
+from .test_isolation import walk
 
 
 def library_editors():
@@ -401,18 +402,8 @@ CASES = {
 }
 
 
-def _walk(patterns, prefix="", namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            yield route, (f"{namespace}{entry.name}" if entry.name else route)
-
-
 def admin_routes():
-    return {name for route, name in _walk(get_resolver().url_patterns)
+    return {name or route for route, name in walk(get_resolver().url_patterns)
             if route.startswith("admin/")}
 
 

@@ -65,11 +65,12 @@ PAGE_CASES = {
 }
 
 
-def _walk(patterns, prefix="", namespace=""):
+def walk(patterns, prefix="", namespace=""):
+    """(route, namespaced name or None) for every URL pattern under `patterns`."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
             name = f"{namespace}{entry.name}" if entry.name else None
@@ -77,7 +78,7 @@ def _walk(patterns, prefix="", namespace=""):
 
 
 def portal_routes():
-    return [(route, name) for route, name in _walk(get_resolver().url_patterns)
+    return [(route, name) for route, name in walk(get_resolver().url_patterns)
             if not route.startswith(STAFF_AREA)]
 
 

@@ -9,7 +9,6 @@ pointed at it, found the same generic way the command finds them.
 
 import io
 import os
-import socket
 import time
 from datetime import timedelta
 
@@ -163,25 +162,6 @@ def test_a_negative_age_is_refused(local):
 
 
 # ---------------------------------------------------------------------------- S3
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
 
 @pytest.fixture
 def s3(moto_endpoint, monkeypatch, world):

@@ -28,9 +28,10 @@ def emailed_token(email):
 
 
 def _migrations_baseline():
-    """Transactional tests flush the tables (this one puts them back afterwards, with
-    serialized_rollback): put back what migrations made (Locale, root page, default Site)
-    when an earlier one removed it."""
+    """Transactional tests flush the tables: put back what migrations made (Locale, root page,
+    default Site) when an earlier one removed it. (Not serialized_rollback: after another
+    transactional test's flush has re-created the content types, reloading the serialized
+    rows clashes with them.)"""
     if not Locale.objects.exists():
         Locale.objects.create(language_code="en")
     root = Page.get_first_root_node() or Page.add_root(instance=Page(
@@ -40,7 +41,7 @@ def _migrations_baseline():
 
 
 @pytest.fixture
-def committed_world(django_db_serialized_rollback, transactional_db):
+def committed_world(transactional_db):
     from django.core.cache import cache
 
     from tests.conftest import build_world

@@ -8,16 +8,14 @@ is granted to them) gets a branded email with the amount, the due date and a lin
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, translation
+from django.utils import formats
 from django_tasks import task
 
 from workspaces import access
+from workspaces.emails import send_branded
 
 from . import money
 from .models import Invoice
@@ -73,20 +71,16 @@ def send_invoice_issued(invoice_id, user_id):
     workspace = invoice.workspace
     site = workspace.get_site()
     firm = access.firm_settings_for(workspace)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user, "firm": firm, "invoice": invoice, "workspace": workspace,
+
+    def context():
+        return {
+            "invoice": invoice, "workspace": workspace,
             "is_credit_note": invoice.kind == Invoice.Kind.CREDIT_NOTE,
             "total": money.format_money(invoice.total, invoice.currency),
             "due_date": formats.date_format(invoice.due_date, "DATE_FORMAT")
             if invoice.due_date else "",
             "link": invoice_url(invoice, site),
         }
-        subject = " ".join(render_to_string("emails/invoice_issued_subject.txt",
-                                            context).split())
-        text = render_to_string("emails/invoice_issued.txt", context)
-        html = render_to_string("emails/invoice_issued.html", context)
-    message = EmailMultiAlternatives(subject, text, firm.from_email, [user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+
+    send_branded(user, "emails/invoice_issued", context, firm)
     logger.info("Invoice %s: issue email sent to user %s", invoice_id, user_id)

@@ -20,16 +20,15 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from workspaces import access
+from workspaces.emails import send_branded
 
 from .models import Approval, ApprovalDecision, File
 
@@ -318,17 +317,10 @@ def send_approval_email(approval_id, user_id, kind, decision_id=None):
     else:
         uploader_name, uploader_email = uploader_of(approval.version)
     context = {
-        "user": user, "firm": firm, "approval": approval, "file": approval.file,
+        "approval": approval, "file": approval.file,
         "version": approval.version, "workspace": workspace, "decision": decision,
         "kind": kind, "uploader_name": uploader_name, "uploader_email": uploader_email,
         "link": approval_url(approval, site) if kind != "decided" else admin_url(approval),
     }
     template = "decided" if kind == "decided" else "requested"
-    with translation.override(user.language or None):
-        subject = " ".join(render_to_string(f"emails/approval_{template}_subject.txt",
-                                            context).split())
-        text = render_to_string(f"emails/approval_{template}.txt", context)
-        html = render_to_string(f"emails/approval_{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, firm.from_email, [user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_branded(user, f"emails/approval_{template}", context, firm)

@@ -1,5 +1,12 @@
-"""Emails to contacts, sent as background tasks so that a slow mail server never blocks a page."""
+"""Branded emails, sent as background tasks so that a slow mail server never blocks a page.
 
+Every email of the portal goes through `send_branded`: the Site's branding and sender, the
+recipient's language (else the portal's default), an HTML part and a plain-text part. A tool
+keeps its templates in its own app (`<app>/templates/emails/<name>{_subject.txt,.txt,.html}`,
+extending `emails/base.html` and `emails/base.txt`) and calls this from its task.
+"""
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -51,22 +58,31 @@ def send_staff_password_reset(email):
                   email_template_name="wagtailadmin/account/password_reset/email.txt")
 
 
+def send_branded(user, template, context, firm):
+    """Email `user` the message `template` (a path without extension, e.g.
+    "emails/invoice_issued") rendered with `context` in their language, branded and sent from
+    the address of `firm` (the recipient's Site's FirmSettings). `context` may be a callable
+    returning the dict, for values formatted in the recipient's language (money, dates)."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {**(context() if callable(context) else context), "user": user, "firm": firm}
+        # A subject is one line whatever the template's whitespace.
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        context["subject"] = subject
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, firm.from_email, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
 def _send_magic_link(user, site_id, reason, workspace_title):
     site = Site.objects.filter(pk=site_id).first() or Site.objects.filter(
         is_default_site=True).first()
     firm = FirmSettings.for_site(site)
     context = {
-        "user": user,
-        "firm": firm,
         "link": magic_link_url(user, site_base_url(site)),
         "days": firm.magic_link_days,
         "workspace_title": workspace_title,
         "reason": reason,
     }
-    with translation.override(user.language or None):
-        subject = render_to_string("emails/magic_link_subject.txt", context).strip()
-        text = render_to_string("emails/magic_link.txt", context)
-        html = render_to_string("emails/magic_link.html", context)
-    message = EmailMultiAlternatives(subject, text, firm.from_email, [user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_branded(user, "emails/magic_link", context, firm)

@@ -1,6 +1,5 @@
 """Admin screens on a workspace: its contacts, preview as a contact, and who can see a page."""
 
-import secrets
 
 from django import forms
 from django.contrib import messages
@@ -13,11 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.log_actions import log
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from . import access
-from .emails import send_magic_link
+from . import access, services
 from .middleware import PREVIEW_SESSION_KEY
 from .models import Membership, WorkspacePage
 
@@ -169,20 +166,8 @@ class ContactsView(WorkspaceAdminView):
         return None, self.render_to_response(self.get_context_data(), status=403)
 
     def _invite(self, user, title, send):
-        membership, created = Membership.objects.get_or_create(
-            workspace=self.workspace, user=user,
-            defaults={"title": title, "invited_by": self.request.user},
-        )
-        if not created and not membership.is_active:
-            membership.is_active = True
-            membership.save()
-        log(self.workspace, "portal.invite", user=self.request.user,
-            data={"contact": user.email})
-        if send:
-            site = self.workspace.get_site() or Site.objects.filter(is_default_site=True).first()
-            send_magic_link.enqueue(user.pk, site.pk if site else None, "invite",
-                                    self.workspace.title)
-        return membership
+        return services.add_member(self.workspace, user, by=self.request.user, title=title,
+                                   send_invite=send)
 
     # -- actions
     def do_create(self, request):
@@ -232,10 +217,8 @@ class ContactsView(WorkspaceAdminView):
         user, refused = self._changeable_person(request)
         if refused:
             return refused
-        user.portal_access = not user.portal_access
-        user.save(update_fields=["portal_access"])  # switching off ends sessions and links
-        log(user, "portal.access_on" if user.portal_access else "portal.access_off",
-            user=request.user, data={"workspace": self.workspace.title})
+        services.set_portal_access(user, not user.portal_access, by=request.user,
+                                   workspace=self.workspace)
         if user.portal_access:
             messages.success(request, _("Portal access is on for %(email)s.")
                              % {"email": user.email})
@@ -246,11 +229,7 @@ class ContactsView(WorkspaceAdminView):
 
     def do_membership(self, request):
         membership = self._member(request)
-        membership.is_active = not membership.is_active
-        membership.save()
-        if not membership.is_active:
-            log(self.workspace, "portal.remove", user=request.user,
-                data={"contact": membership.user.email})
+        services.set_membership_active(membership, not membership.is_active, by=request.user)
         messages.success(request, _("Saved."))
 
     def do_email(self, request):
@@ -261,10 +240,7 @@ class ContactsView(WorkspaceAdminView):
         if not form.is_valid():
             return self.render_to_response(
                 self.get_context_data(email_errors={user.pk: form.errors["email"]}), status=400)
-        old = user.email
-        user.email = form.cleaned_data["email"]
-        user.save(update_fields=["email"])  # ends sessions and earlier links
-        log(user, "portal.email_change", user=request.user, data={"old": old, "new": user.email})
+        services.change_login_email(user, form.cleaned_data["email"], by=request.user)
         messages.success(request, _("The login email is now %(email)s. Earlier links no longer "
                                     "work.") % {"email": user.email})
 
@@ -272,11 +248,7 @@ class ContactsView(WorkspaceAdminView):
         user, refused = self._changeable_person(request)
         if refused:
             return refused
-        password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
-        user.set_password(password)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
-        log(user, "portal.temp_password", user=request.user)
+        password = services.set_temporary_password(user, by=request.user)
         messages.success(request, _("Temporary password for %(email)s: %(password)s. Send it to "
                                     "them yourself; they choose their own at first login.")
                          % {"email": user.email, "password": password})
@@ -301,10 +273,8 @@ class PreviewView(WorkspaceAdminView):
 
     def post(self, request, *args, **kwargs):
         membership = posted_membership_or_404(request, self.workspace)
-        request.session[PREVIEW_SESSION_KEY] = {"contact": membership.user_id,
-                                                "workspace": self.workspace.pk}
-        log(self.workspace, "portal.preview", user=request.user,
-            data={"contact": membership.user.email})
+        services.start_preview(request.session, self.workspace, membership.user,
+                               by=request.user, session_key=PREVIEW_SESSION_KEY)
         return redirect(self.workspace.url)
 
 

@@ -109,10 +109,9 @@ class NewPasswordForm(forms.Form):
         return cleaned
 
     def save(self):
-        self.user.set_password(self.cleaned_data["new_password1"])
-        self.user.must_change_password = False
-        self.user.save(update_fields=["password", "must_change_password"])
-        return self.user
+        from .services import set_own_password
+
+        return set_own_password(self.user, self.cleaned_data["new_password1"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -71,6 +71,8 @@ def register_portal_log_actions(actions):
     actions.register_action("portal.login", _("Portal login"), _("Logged in to the portal"))
     actions.register_action("portal.email_change", _("Login email change"),
                             _("Login email changed"))
+    actions.register_action("portal.password_change", _("Password change"),
+                            _("Changed their own password"))
     actions.register_action("portal.temp_password", _("Temporary password"),
                             _("Temporary password set"))
     actions.register_action("portal.preview", _("Preview as contact"),

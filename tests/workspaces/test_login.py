@@ -653,6 +653,13 @@ def test_a_temp_password_forces_a_new_password_before_anything_else(world, clien
     assert client.get(world.ws_a.url).status_code == 200
     world.contact_a.refresh_from_db()
     assert world.contact_a.must_change_password is False
+    # Staff's reset and the contact's own choice are both in the person's history.
+    history = list(ModelLogEntry.objects.filter(
+        content_type__model="user", object_id=str(world.contact_a.pk),
+        action__in=["portal.temp_password", "portal.password_change"]).order_by(
+            "timestamp", "pk").values_list("action", "user_id"))
+    assert history == [("portal.temp_password", world.admin.pk),
+                       ("portal.password_change", world.contact_a.pk)]
 
     old = Client()
     assert password_login(old, world.contact_a.email, temp).status_code == 400

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,17 +28,14 @@ from workspaces.admin_views import WorkspaceAdminView
 
 from . import admin_forms, audience, money, services
 from .models import Invoice, Report, WorkspaceBilling
+from .policies import invoice_policy, report_policy
 
 User = get_user_model()
 
 
 def served_invoice_or_404(request, invoice_id):
-    invoice = get_object_or_404(Invoice.objects.select_related("workspace", "credits"),
-                                pk=invoice_id)
-    if not (request.user.is_superuser
-            or invoice.workspace_id in access.served_workspace_ids(request.user)):
-        raise Http404
-    return invoice
+    return invoice_policy.get_or_404(
+        request.user, Invoice.objects.select_related("workspace", "credits"), pk=invoice_id)
 
 
 def edit_url(invoice):
@@ -489,11 +486,9 @@ class ReportDownloadView(BillingAdminView):
     def get(self, request, *args, **kwargs):
         from documents.serving import serve_blob
 
-        report = get_object_or_404(Report.objects.select_related("workspace"),
-                                   pk=kwargs["report_id"])
-        if not (request.user.is_superuser
-                or report.workspace_id in access.served_workspace_ids(request.user)):
-            raise Http404
+        report = report_policy.get_or_404(request.user,
+                                          Report.objects.select_related("workspace"),
+                                          pk=kwargs["report_id"])
         if report.state != Report.State.READY or not report.pdf:
             raise Http404
         filename = f"{report.workspace.slug}-report-{report.month:%Y-%m}.pdf"

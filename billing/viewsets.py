@@ -1,7 +1,7 @@
 """The "Invoices" area of the Wagtail admin: a ModelViewSet over invoices and credit notes.
 
-Who may do what (`InvoicePermissionPolicy`): a staff member works on the invoices of the
-workspaces whose page they may edit (their teams'; superusers: all), the same rule as a
+Who may do what (`billing.policies.InvoicePermissionPolicy`): a staff member works on the
+invoices of the workspaces they serve (their teams'; firm admins: all), the same rule as a
 workspace's Contacts and Files screens. Other workspaces' invoices are not listed and their
 URLs answer 404. Only drafts are edited through the form (and only drafts deleted); an issued
 or void invoice's edit URL shows it read only with its actions (`billing.admin_views`).
@@ -10,7 +10,6 @@ or void invoice's edit URL shows it read only with its actions (`billing.admin_v
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import F, Q
 from django.shortcuts import redirect
@@ -34,67 +33,24 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
-from wagtail.permissions import register_permission_policy
 
-from workspaces.access import served_workspace_ids, served_workspaces
+from workspaces.access import served_workspaces
 from workspaces.models import WorkspacePage
 
 from . import money
 from .admin_forms import InvoiceAdminForm, PlainDecimalInput
 from .models import Invoice
-
-User = get_user_model()
-
+from .policies import invoice_policy
 
 # ---------------------------------------------------------------------------- permissions
-
-class InvoicePermissionPolicy(BasePermissionPolicy):
-    """Staff act on the invoices of the workspaces they serve; issued invoices are never
-    deleted (they are voided or credited)."""
-
-    def _staff(self, user):
-        return user.is_authenticated and user.is_active and user.is_staff
-
-    def user_has_permission(self, user, action):
-        if not self._staff(user):
-            return False
-        return user.is_superuser or bool(served_workspace_ids(user))
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        if action == "delete" and not instance.is_draft:
-            return False
-        return user.is_superuser or instance.workspace_id in served_workspace_ids(user)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not self._staff(user):
-            return Invoice.objects.none()
-        if user.is_superuser:
-            return Invoice.objects.all()
-        return Invoice.objects.filter(workspace__in=served_workspaces(user))
-
-    def users_with_any_permission(self, actions):
-        teams = WorkspacePage.objects.exclude(team_group=None).values("team_group")
-        return User.objects.filter(is_active=True, is_staff=True).filter(
-            Q(is_superuser=True) | Q(groups__in=teams)).distinct()
-
-
-register_permission_policy(Invoice, InvoicePermissionPolicy(Invoice))
-
 
 class ServedInvoicesMixin:
     """The invoices of the workspaces the staff member serves: anything else is 404."""
 
-    def served_invoices(self):
-        return Invoice.objects.filter(
-            workspace_id__in=served_workspace_ids(self.request.user)
-        ) if not self.request.user.is_superuser else Invoice.objects.all()
-
     def get_base_object_queryset(self):
         """For the views that load their invoice in setup() (history, usage)."""
-        return self.served_invoices().select_related("workspace")
+        return invoice_policy.restrict(self.request.user,
+                                       Invoice.objects.select_related("workspace"))
 
 
 class ServedQuerysetMixin(ServedInvoicesMixin):
@@ -189,9 +145,7 @@ class InvoiceIndexView(generic.IndexView):
     page_title = gettext_lazy("Invoices")
 
     def get_base_queryset(self):
-        user = self.request.user
-        invoices = Invoice.objects.all() if user.is_superuser else Invoice.objects.filter(
-            workspace_id__in=served_workspace_ids(user))
+        invoices = invoice_policy.instances_user_has_permission_for(self.request.user, "view")
         return invoices.select_related("workspace").prefetch_related("lines")
 
     @cached_property

@@ -17,6 +17,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.widgets.button import Button
 
+from workspaces import access
 from workspaces.models import WorkspacePage
 
 from . import admin_views
@@ -39,7 +40,7 @@ def billing_header_button(page, user, view_name, next_url=None):
     specific_class = page.specific_class
     if specific_class is None or not issubclass(specific_class, WorkspacePage):
         return
-    if not page.permissions_for_user(user).can_edit():
+    if not access.serves(user, page.pk):
         return
     yield Button(_("Billing"), reverse("billing_admin:workspace", args=[page.pk]),
                  icon_name="doc-full", priority=78)

@@ -1,8 +1,9 @@
 """Staff screens in the Wagtail admin: a workspace's folders and files, their access, versions,
 the trash, and approval requests.
 
-A staff member works on a workspace's files only when they may edit the workspace page (its
-team, or a superuser), the same rule as the Contacts screen; anything else answers 404. Every
+A staff member works on the files of the workspaces they serve (its team, or a firm admin),
+the same rule as the Contacts screen: every record is fetched through the staff-side policy
+(`documents.policies`), and anything else answers 404. Every
 change goes through `documents.services` and is written to Wagtail's audit log.
 """
 
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -26,14 +27,9 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from workspaces import access
-from workspaces.admin_views import editable_workspace_or_404
 
-from . import admin_forms, services
+from . import admin_forms, policies, services
 from .models import Approval, File, FileVersion, Folder
-
-
-def may_edit_workspace(user, workspace):
-    return workspace.permissions_for_user(user).can_edit()
 
 
 def error_text(error):
@@ -81,19 +77,18 @@ def install_upload_handlers(request):
 # ---------------------------------------------------------------------------- base
 
 class DocumentsAdminView(WagtailAdminTemplateMixin, TemplateView):
-    """Resolves the workspace (404 unless the staff member may edit it) and builds the
-    breadcrumbs Workspace › Files › folders."""
+    """Resolves the workspace, or the record, through the staff-side policy (404 unless the
+    staff member serves its workspace) and builds the breadcrumbs Workspace › Files ›
+    folders."""
 
     header_icon = "folder-open-inverse"
 
     def dispatch(self, request, *args, **kwargs):
         self.resolve(**kwargs)
-        if not may_edit_workspace(request.user, self.workspace):
-            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def resolve(self, **kwargs):
-        self.workspace = editable_workspace_or_404(self.request, kwargs["page_id"])
+        self.workspace = access.served_workspace_or_404(self.request.user, kwargs["page_id"])
 
     def get_page_subtitle(self):
         return self.workspace.title
@@ -128,9 +123,9 @@ class DocumentsAdminView(WagtailAdminTemplateMixin, TemplateView):
 
 class FolderObjectMixin:
     def resolve(self, **kwargs):
-        self.folder = get_object_or_404(Folder.objects.alive().select_related("workspace",
-                                                                                "parent"),
-                                        pk=kwargs["folder_id"])
+        self.folder = policies.folders.get_or_404(
+            self.request.user, Folder.objects.alive().select_related("workspace", "parent"),
+            pk=kwargs["folder_id"])
         self.workspace = self.folder.workspace
 
     def folder_url(self):
@@ -139,7 +134,8 @@ class FolderObjectMixin:
 
 class FileObjectMixin:
     def resolve(self, **kwargs):
-        self.file = get_object_or_404(
+        self.file = policies.files.get_or_404(
+            self.request.user,
             File.objects.alive().select_related("workspace", "folder", "current_version"),
             pk=kwargs["file_id"], folder__deleted_at__isnull=True)
         self.workspace = self.file.workspace
@@ -553,7 +549,8 @@ class FileDeleteView(FileObjectMixin, DocumentsAdminView):
 
 class VersionMixin:
     def resolve(self, **kwargs):
-        self.version = get_object_or_404(
+        self.version = policies.versions.get_or_404(
+            self.request.user,
             FileVersion.objects.select_related("file__workspace", "file__folder",
                                                "uploaded_by"),
             pk=kwargs["version_id"], file__deleted_at__isnull=True,
@@ -645,8 +642,9 @@ class TrashView(DocumentsAdminView):
         kind, pk = request.POST.get("kind"), request.POST.get("id", "")
         if kind not in ("folder", "file") or not pk.isdigit():
             raise Http404
-        model = Folder if kind == "folder" else File
-        item = get_object_or_404(model.objects.trashed(), pk=pk, workspace=self.workspace)
+        model, policy = (Folder, policies.folders) if kind == "folder" else (File, policies.files)
+        item = policy.get_or_404(request.user, model.objects.trashed(), pk=pk,
+                                 workspace=self.workspace)
         try:
             if kind == "folder":
                 services.restore_folder(item)
@@ -720,8 +718,8 @@ class ApprovalQueueView(WagtailAdminTemplateMixin, TemplateView):
         status = self.request.GET.get("status", "")
         if status not in Approval.Status.values:
             status = ""
-        approvals = Approval.objects.filter(
-            workspace__in=access.served_workspaces(self.request.user)).select_related(
+        approvals = policies.approvals.instances_user_has_permission_for(
+            self.request.user, "view").select_related(
             "workspace", "file", "version", "requested_by").prefetch_related(
             Prefetch("reviewers", queryset=admin_forms.User.objects.order_by("email")))
         if status:
@@ -740,7 +738,8 @@ class ApprovalQueueView(WagtailAdminTemplateMixin, TemplateView):
 
 class ApprovalMixin:
     def resolve(self, **kwargs):
-        self.approval = get_object_or_404(
+        self.approval = policies.approvals.get_or_404(
+            self.request.user,
             Approval.objects.select_related("workspace", "file__folder", "version",
                                             "requested_by"),
             pk=kwargs["approval_id"])

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 
+from workspaces import access
 from workspaces.models import WorkspacePage
 
 from . import admin_views
@@ -19,7 +20,7 @@ def files_header_button(page, user, view_name, next_url=None):
     specific_class = page.specific_class
     if specific_class is None or not issubclass(specific_class, WorkspacePage):
         return
-    if not page.permissions_for_user(user).can_edit():
+    if not access.serves(user, page.pk):
         return
     yield Button(_("Files"), reverse("documents_admin:root", args=[page.pk]),
                  icon_name="folder-open-inverse", priority=79)

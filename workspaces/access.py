@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
+from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import registry
 from .models import FirmSettings, Membership, WorkspacePage
@@ -421,6 +422,84 @@ def served_workspace_ids(user):
         cached = frozenset(served_workspaces(user).values_list("pk", flat=True))
         user._served_workspace_ids = cached
     return cached
+
+
+def _is_staff(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def serves(user, workspace_id):
+    """Does this staff member serve the workspace (its id)?"""
+    return workspace_id in served_workspace_ids(user)
+
+
+def served_workspace_or_404(user, page_id):
+    """The workspace page `page_id`, when this staff member serves it; 404 otherwise (the
+    same answer whether it exists or not)."""
+    workspace = served_workspaces(user).filter(pk=page_id).first()
+    if workspace is None:
+        raise Http404
+    return workspace
+
+
+class WorkspaceRecordPolicy(BasePermissionPolicy):
+    """Wagtail's permission policy for records that belong to a workspace (folders, files,
+    approvals, invoices, reports): staff act on a record when they serve its workspace
+    (`served_workspaces`), firm admins on every one. `workspace_field` is the lookup from
+    the record to its WorkspacePage ("workspace", or "file__workspace").
+
+    Admin lists, form querysets and choosers start from `instances_user_has_permission_for`;
+    single records are fetched with `get_or_404`, so a record of a workspace the staff
+    member does not serve answers 404, never a redirect or a 403 that would confirm it
+    exists. Subclasses narrow `allows` for one action (an issued invoice is never deleted).
+    """
+
+    def __init__(self, model, workspace_field="workspace"):
+        super().__init__(model)
+        self.workspace_field = workspace_field
+
+    def allows(self, user, action, instance):
+        """What the record itself allows, once the workspace is served."""
+        return True
+
+    def _workspace_id(self, instance):
+        *path, last = self.workspace_field.split("__")
+        for name in path:
+            instance = getattr(instance, name)
+        return getattr(instance, f"{last}_id")
+
+    def user_has_permission(self, user, action):
+        return _is_staff(user) and (user.is_superuser or bool(served_workspace_ids(user)))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not _is_staff(user) or not self.allows(user, action, instance):
+            return False
+        return user.is_superuser or self._workspace_id(instance) in served_workspace_ids(user)
+
+    def restrict(self, user, queryset):
+        """`queryset` (of this model) narrowed to the workspaces this staff member serves."""
+        if not _is_staff(user):
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.workspace_field}__in": served_workspace_ids(user)})
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.restrict(user, self.model._default_manager.all())
+
+    def users_with_any_permission(self, actions):
+        teams = WorkspacePage.objects.exclude(team_group=None).values("team_group")
+        return get_user_model().objects.filter(is_active=True, is_staff=True).filter(
+            Q(is_superuser=True) | Q(groups__in=teams)).distinct()
+
+    def get_or_404(self, user, queryset=None, action="change", **lookup):
+        """The record matching `lookup` among those of `queryset` (default: all) that this
+        staff member may `action`; 404 for any other."""
+        queryset = self.model._default_manager.all() if queryset is None else queryset
+        obj = self.restrict(user, queryset).filter(**lookup).first()
+        if obj is None or not self.allows(user, action, obj):
+            raise Http404
+        return obj
 
 
 def visible_contacts(staff):

@@ -16,7 +16,7 @@ from wagtail.models import Page
 
 from . import access, services
 from .middleware import PREVIEW_SESSION_KEY
-from .models import Membership, WorkspacePage
+from .models import Membership
 
 User = get_user_model()
 
@@ -92,10 +92,7 @@ def posted_membership_or_404(request, workspace):
 
 
 def editable_workspace_or_404(request, page_id):
-    page = editable_page_or_404(request, page_id)
-    if not isinstance(page, WorkspacePage):
-        raise Http404
-    return page
+    return access.served_workspace_or_404(request.user, page_id)
 
 
 class WorkspaceAdminView(WagtailAdminTemplateMixin, TemplateView):

@@ -149,6 +149,15 @@ def _memberships(user):
     return cached
 
 
+def active_members(workspace):
+    """The workspace's active members: its client contacts (never staff) whose membership is
+    active, by email. Who may be chosen in an audience; whether they may log in now is the
+    policy's business (`membership`)."""
+    return get_user_model().objects.filter(
+        memberships__workspace=workspace, memberships__is_active=True,
+        is_staff=False).order_by("email")
+
+
 def workspaces_for(user):
     """The live workspaces this user may enter, active first, by title."""
     if not _portal_user(user):

@@ -1,29 +1,68 @@
 """Turn what editors chose into guardian grants, which the access policy reads.
 
+`replace` is the one grant writer: pages, folders, invoices and reports all say who sees them
+with an `Audience` (everyone in the workspace, chosen contacts, staff only), and `replace`
+makes that audience the only holders of one action on them.
+
 A page's audience narrows down the tree: a page is never shown to more people than the pages
 above it, and nothing under an unpublished or staff-only page is shown to contacts. So every
 change to a page re-grants its whole subtree.
 """
 
+from collections import defaultdict
+
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from wagtail.models import GroupPagePermission, Page
 
-from .models import (
-    PageGroupObjectPermission,
-    PageUserObjectPermission,
-    PageVisibilityMixin,
-    WorkspacePage,
-)
+from . import registry
+from .audience import Audience
+from .models import PageVisibilityMixin, WorkspacePage
 
 EVERYONE = "everyone"
 
 
-def view_page_permission():
-    return Permission.objects.get(
-        content_type=ContentType.objects.get_for_model(Page), codename="view_page"
-    )
+def _spec(model):
+    for klass in model.__mro__:
+        if klass in registry.protected:
+            return registry.protected[klass]
+    raise LookupError(f"{model.__name__} is not protected by the access policy")
+
+
+@transaction.atomic
+def replace(objs, audience, contacts=(), action="view", workspace=None):
+    """Make `audience` the only holders of `action` on `objs` (one record, or several of one
+    protected model in one workspace): the workspace's client group for "everyone in the
+    workspace", each of `contacts` (users or ids) for "chosen contacts", nobody for "staff
+    only". Any earlier grant of that action on them is taken away."""
+    if isinstance(objs, models.Model):
+        objs = [objs]
+    ids = [obj.pk for obj in objs]
+    if not ids:
+        return
+    spec = _spec(type(objs[0]))
+    permission = Permission.objects.get(
+        content_type=ContentType.objects.get_for_model(spec.model),
+        codename=f"{action}_{spec.model._meta.model_name}")
+    users, groups = spec.user_perm_model, spec.group_perm_model
+    users.objects.filter(content_object_id__in=ids, permission=permission).delete()
+    groups.objects.filter(content_object_id__in=ids, permission=permission).delete()
+    if audience == Audience.WORKSPACE:
+        if workspace is None:
+            from .access import workspace_of
+
+            workspace = workspace_of(objs[0])
+        groups.objects.bulk_create([
+            groups(content_object_id=pk, group_id=workspace.client_group_id,
+                   permission=permission) for pk in ids])
+    elif audience == Audience.SELECTED:
+        user_ids = sorted({getattr(contact, "pk", contact) for contact in contacts})
+        users.objects.bulk_create([
+            users(content_object_id=pk, user_id=user_id, permission=permission)
+            for pk in ids for user_id in user_ids])
+    elif audience != Audience.STAFF:
+        raise ValueError(f"Unknown audience {audience!r}")
 
 
 def _narrow(audience, page):
@@ -54,28 +93,25 @@ def _audience_above(page, workspace):
 def sync_subtree_grants(page):
     """Recompute the view grants of `page` and everything below it."""
     workspace = WorkspacePage.objects.ancestor_of(page).first()
-    perm = view_page_permission()
-    subtree = Page.objects.descendant_of(page, inclusive=True).order_by("path")
-    ids = list(subtree.values_list("pk", flat=True))
-    PageUserObjectPermission.objects.filter(content_object_id__in=ids, permission=perm).delete()
-    PageGroupObjectPermission.objects.filter(content_object_id__in=ids, permission=perm).delete()
+    subtree = list(Page.objects.descendant_of(page, inclusive=True).order_by("path"))
     if workspace is None or workspace.client_group_id is None:
+        replace(subtree, Audience.STAFF)
         return
     step = Page.steplen
     audiences = {page.path[:-step]: _audience_above(page, workspace)}
-    user_grants, group_grants = [], []
+    # One `replace` per distinct audience in the subtree (usually one or two), not per page.
+    together = defaultdict(list)
     for node in subtree:
         audience = _narrow(audiences[node.path[:-step]], node)
         audiences[node.path] = audience
+        together[audience if audience is EVERYONE else frozenset(audience)].append(node)
+    for audience, nodes in together.items():
         if audience is EVERYONE:
-            group_grants.append(PageGroupObjectPermission(
-                content_object_id=node.pk, group_id=workspace.client_group_id, permission=perm))
+            replace(nodes, Audience.WORKSPACE, workspace=workspace)
+        elif audience:
+            replace(nodes, Audience.SELECTED, audience)
         else:
-            user_grants.extend(PageUserObjectPermission(
-                content_object_id=node.pk, user_id=user_id, permission=perm)
-                for user_id in audience)
-    PageGroupObjectPermission.objects.bulk_create(group_grants)
-    PageUserObjectPermission.objects.bulk_create(user_grants)
+            replace(nodes, Audience.STAFF)
 
 
 def sync_team(workspace):

@@ -33,6 +33,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from . import registry
+from .audience import Audience
 from .colors import HEX, contrast_ratio, readable_text_on, validate_hex_color
 from .forms_admin import WorkspacePageForm
 from .panels import ToolSwitchesPanel
@@ -342,10 +343,7 @@ class PageGroupObjectPermission(GroupObjectPermissionBase):
 class PageVisibilityMixin(models.Model):
     """Who in the workspace sees a page. Publishing turns this into guardian grants."""
 
-    class Visibility(models.TextChoices):
-        WORKSPACE = "workspace", _("Everyone in the workspace")
-        SELECTED = "selected", _("Only the contacts chosen below")
-        STAFF = "staff", _("Firm staff only (never shown to contacts)")
+    Visibility = Audience  # the portal's one audience vocabulary
 
     visibility = models.CharField(
         _("who sees this page"), max_length=10, choices=Visibility.choices,

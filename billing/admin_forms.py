@@ -16,6 +16,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Site
 
 from workspaces.access import served_workspaces
+from workspaces.audience import AudienceFormMixin
 from workspaces.models import WorkspacePage
 
 from . import money
@@ -302,38 +303,23 @@ class ReportRequestForm(forms.Form):
         return month
 
 
-class ContactChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        name = obj.get_full_name()
-        return f"{name} <{obj.email}>" if name else obj.email
+class WorkspaceBillingForm(AudienceFormMixin, forms.ModelForm):
+    """Who of the workspace's contacts sees its invoices and reports (the portal's audience
+    component: only active members can be chosen), and its billing details."""
 
-
-class WorkspaceBillingForm(forms.ModelForm):
-    """Who of the workspace's contacts sees its invoices and reports, and its billing
-    details. Only active members can be chosen."""
+    audience_fields = {"audience": "contacts", "report_audience": "report_contacts"}
 
     class Meta:
         model = WorkspaceBilling
         fields = ["audience", "contacts", "report_audience", "report_contacts", "bill_to",
                   "client_tax_id", "currency", "monthly_reports"]
-        widgets = {
-            "audience": forms.RadioSelect,
-            "report_audience": forms.RadioSelect,
-            "bill_to": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"bill_to": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, workspace, *args, **kwargs):
-        self.workspace = workspace
         super().__init__(*args, **kwargs)
-        members = User.objects.filter(
-            memberships__workspace=workspace, memberships__is_active=True,
-            is_staff=False).order_by("email").distinct()
-        for name, label in (("contacts", _("Contacts who see invoices")),
-                            ("report_contacts", _("Contacts who see reports"))):
-            self.fields[name] = ContactChoiceField(
-                queryset=members, required=False, label=label,
-                widget=forms.CheckboxSelectMultiple,
-                help_text=_("Used when “Chosen contacts” is picked above."))
+        self.setup_audience_fields(workspace)
+        self.fields["contacts"].label = _("Contacts who see invoices")
+        self.fields["report_contacts"].label = _("Contacts who see reports")
         self.fields["currency"].help_text = _(
             "ISO 4217 code. Empty: the firm's default currency (%s).") % (
             settings_for(workspace).default_currency)
@@ -343,14 +329,3 @@ class WorkspaceBillingForm(forms.ModelForm):
         if code:
             money.validate_currency(code)
         return code
-
-    def clean(self):
-        cleaned = super().clean()
-        for audience, contacts, what in (("audience", "contacts", _("invoices")),
-                                         ("report_audience", "report_contacts",
-                                          _("reports"))):
-            if cleaned.get(audience) == WorkspaceBilling.Audience.CHOSEN and not cleaned.get(
-                    contacts):
-                self.add_error(contacts, _(
-                    "Choose at least one contact who sees %s, or pick “No contacts”.") % what)
-        return cleaned

@@ -9,7 +9,6 @@ anything else answers 404. Every change goes through `billing.services` (or
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -29,8 +28,6 @@ from workspaces.admin_views import WorkspaceAdminView
 from . import admin_forms, audience, money, services
 from .models import Invoice, Report, WorkspaceBilling
 from .policies import invoice_policy, report_policy
-
-User = get_user_model()
 
 
 def served_invoice_or_404(request, invoice_id):
@@ -109,9 +106,7 @@ def invoice_summary(invoice):
 def billing_readers(workspace):
     """The workspace's active members who would see its issued invoices, and why not when
     the billing tool or the firm's setting stops everyone."""
-    members = User.objects.filter(memberships__workspace=workspace,
-                                  memberships__is_active=True, is_staff=False,
-                                  portal_access=True).order_by("email").distinct()
+    members = access.active_members(workspace).filter(portal_access=True)
     workspace._billing_profile = None
     return [user for user in members if audience.sees_invoices(user, workspace)]
 

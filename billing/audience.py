@@ -1,21 +1,13 @@
 """Who of a workspace's members sees its invoices and its reports: the workspace's billing
-profile, turned into guardian grants on every issued invoice and ready report."""
+profile (the portal's `Audience` twice), turned into guardian grants on every issued invoice
+and report by the spine's one grant writer, `workspaces.grants.replace`."""
 
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .models import (
-    Invoice,
-    InvoiceGroupObjectPermission,
-    InvoiceUserObjectPermission,
-    Report,
-    ReportGroupObjectPermission,
-    ReportUserObjectPermission,
-    WorkspaceBilling,
-)
+from workspaces import grants
+from workspaces.audience import Audience
 
-Audience = WorkspaceBilling.Audience
+from .models import Invoice, Report, WorkspaceBilling
 
 
 def profile_for(workspace):
@@ -30,9 +22,9 @@ def profile_for(workspace):
 
 
 def _allows(audience, chosen_ids, user):
-    if audience == Audience.EVERYONE:
+    if audience == Audience.WORKSPACE:
         return True
-    if audience == Audience.CHOSEN:
+    if audience == Audience.SELECTED:
         return user.pk in chosen_ids
     return False
 
@@ -55,22 +47,6 @@ def sees_reports(user, workspace):
     return _allows(profile.report_audience, _chosen(profile, "report_contacts"), user)
 
 
-def _grant(objects, user_model, group_model, codename, model, audience, chosen, workspace):
-    permission = Permission.objects.get(
-        content_type=ContentType.objects.get_for_model(model), codename=codename)
-    ids = [obj.pk for obj in objects]
-    user_model.objects.filter(content_object_id__in=ids, permission=permission).delete()
-    group_model.objects.filter(content_object_id__in=ids, permission=permission).delete()
-    if audience == Audience.EVERYONE:
-        group_model.objects.bulk_create([
-            group_model(content_object_id=pk, group_id=workspace.client_group_id,
-                        permission=permission) for pk in ids])
-    elif audience == Audience.CHOSEN:
-        user_model.objects.bulk_create([
-            user_model(content_object_id=pk, user_id=user_id, permission=permission)
-            for pk in ids for user_id in sorted(chosen)])
-
-
 @transaction.atomic
 def sync_invoices(workspace, invoices=None):
     """Grant `view_invoice` on the workspace's issued invoices (or `invoices`) to whom the
@@ -79,8 +55,8 @@ def sync_invoices(workspace, invoices=None):
     if invoices is None:
         invoices = Invoice.objects.filter(workspace=workspace)
     invoices = [i for i in invoices if i.state != Invoice.State.DRAFT]
-    _grant(invoices, InvoiceUserObjectPermission, InvoiceGroupObjectPermission, "view_invoice",
-           Invoice, profile.audience, _chosen(profile, "contacts"), workspace)
+    grants.replace(invoices, profile.audience, _chosen(profile, "contacts"),
+                   workspace=workspace)
 
 
 @transaction.atomic
@@ -88,9 +64,8 @@ def sync_reports(workspace, reports=None):
     profile = profile_for(workspace)
     if reports is None:
         reports = Report.objects.filter(workspace=workspace)
-    _grant(list(reports), ReportUserObjectPermission, ReportGroupObjectPermission,
-           "view_report", Report, profile.report_audience, _chosen(profile, "report_contacts"),
-           workspace)
+    grants.replace(list(reports), profile.report_audience,
+                   _chosen(profile, "report_contacts"), workspace=workspace)
 
 
 def sync_all(workspace):

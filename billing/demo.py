@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from workspaces.audience import Audience
+
 from . import audience, reports, services
 from .models import BillingSettings, Invoice, InvoiceLine, WorkspaceBilling
 
@@ -67,8 +69,9 @@ def load(workspace, users, staff):
         return
     _settings(workspace)
     profile, _created = WorkspaceBilling.objects.get_or_create(workspace=workspace)
-    profile.audience = "chosen" if spec["contacts"] else "everyone"
-    profile.report_audience = "chosen" if spec["report_contacts"] else "everyone"
+    profile.audience = Audience.SELECTED if spec["contacts"] else Audience.WORKSPACE
+    profile.report_audience = (Audience.SELECTED if spec["report_contacts"]
+                               else Audience.WORKSPACE)
     profile.bill_to = spec["bill_to"]
     profile.currency = spec.get("currency", "")
     profile.monthly_reports = True

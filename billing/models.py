@@ -22,6 +22,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
+from workspaces.audience import Audience
 from workspaces.models import WorkspacePage
 
 from . import money
@@ -79,19 +80,16 @@ class NumberSequence(models.Model):
 class WorkspaceBilling(models.Model):
     """Who in a workspace sees its invoices and its monthly reports, and billing details."""
 
-    class Audience(models.TextChoices):
-        EVERYONE = "everyone", _("Everyone in the workspace")
-        CHOSEN = "chosen", _("Chosen contacts")
-        NOBODY = "nobody", _("No contacts")
+    Audience = Audience  # the portal's one audience vocabulary
 
     workspace = models.OneToOneField(WorkspacePage, on_delete=models.CASCADE,
                                      related_name="billing")
     audience = models.CharField(_("who sees invoices"), max_length=10, choices=Audience.choices,
-                                default=Audience.EVERYONE)
+                                default=Audience.WORKSPACE)
     contacts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
                                       verbose_name=_("contacts who see invoices"))
     report_audience = models.CharField(_("who sees monthly reports"), max_length=10,
-                                       choices=Audience.choices, default=Audience.EVERYONE)
+                                       choices=Audience.choices, default=Audience.WORKSPACE)
     report_contacts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
                                              related_name="+",
                                              verbose_name=_("contacts who see reports"))

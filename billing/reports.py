@@ -31,7 +31,6 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from workspaces import registry
-from workspaces.models import Membership
 
 from . import audience, charts, money
 from .models import Invoice, Payment, Report
@@ -224,10 +223,10 @@ def invoices_section(workspace, start, end):
 def readers(workspace):
     """The contacts who may read the workspace's reports now: active members with portal
     access whom the billing profile names for reports."""
-    members = (Membership.objects.filter(workspace=workspace, is_active=True,
-                                         user__is_active=True, user__portal_access=True)
-               .select_related("user"))
-    return [m.user for m in members if audience.sees_reports(m.user, workspace)]
+    from workspaces.access import active_members
+
+    members = active_members(workspace).filter(is_active=True, portal_access=True)
+    return [user for user in members if audience.sees_reports(user, workspace)]
 
 
 def sections_for(workspace, start, end):

@@ -2,29 +2,23 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workspaces import access
+from workspaces.audience import Audience, AudienceFormMixin, ContactsField, audience_field
 
-from .models import Folder, FolderUserObjectPermission
+from .models import Folder
 from .services import ACTIONS
 
 User = get_user_model()
 
-NOBODY, EVERYONE, CHOSEN = "none", "everyone", "chosen"
 ACTION_LABELS = {
     "view": gettext_lazy("See the folder and download its files"),
     "upload": gettext_lazy("Upload files and create subfolders"),
     "manage": gettext_lazy("Rename, move and delete in the folder"),
 }
-AUDIENCE_CHOICES = [
-    (NOBODY, gettext_lazy("No contacts")),
-    (EVERYONE, gettext_lazy("Everyone in the workspace")),
-    (CHOSEN, gettext_lazy("Chosen contacts")),
-]
 
 
 def folder_paths(workspace, include_trashed=False):
@@ -64,24 +58,6 @@ def folder_picker(workspace, exclude=None, top_level_label=None, label=None):
     return field
 
 
-class ContactChoiceField(forms.ModelMultipleChoiceField):
-    members = None  # ids of the workspace's active members, when some choices are not
-
-    def label_from_instance(self, obj):
-        name = obj.get_full_name()
-        label = f"{name} <{obj.email}>" if name else obj.email
-        if self.members is not None and obj.pk not in self.members:
-            label = _("%s (no longer in the workspace)") % label
-        return label
-
-
-def workspace_contacts(workspace):
-    """Active members of the workspace (contacts, not staff), by email."""
-    return User.objects.filter(
-        memberships__workspace=workspace, memberships__is_active=True, is_staff=False,
-    ).distinct().order_by("email")
-
-
 class NewFolderForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Folder name"), max_length=200)
 
@@ -110,34 +86,31 @@ class NewVersionForm(forms.Form):
                               required=False)
 
 
-class FolderAccessForm(forms.Form):
-    """For each action: no contacts, everyone in the workspace, or chosen contacts; and the
-    folder's "firm staff only" switch."""
+class FolderAccessForm(AudienceFormMixin, forms.Form):
+    """For each action, the portal's audience (everyone in the workspace, chosen contacts
+    among its active members, or staff only); and the folder's "firm staff only" switch."""
+
+    audience_fields = {f"{action}_audience": f"{action}_users" for action in ACTIONS}
 
     def __init__(self, folder, grants, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.folder = folder
-        granted = FolderUserObjectPermission.objects.filter(content_object=folder).values(
-            "user_id")
-        # Active members, plus anyone still holding a grant here (removed contacts keep it
-        # until someone takes it away: saving the form must not drop it silently).
-        contacts = User.objects.filter(
-            Q(memberships__workspace=folder.workspace, memberships__is_active=True)
-            | Q(pk__in=granted), is_staff=False).distinct().order_by("email")
-        self.contacts = contacts
-        members = set(workspace_contacts(folder.workspace).values_list("pk", flat=True))
+        self.workspace = folder.workspace
+        members = set(access.active_members(folder.workspace).values_list("pk", flat=True))
+        # Grants still held by former members are not offered (only members can be chosen),
+        # and are not dropped either while the action stays "chosen contacts": whoever is
+        # added back to the workspace finds them again.
+        self.former = {}
         for action in ACTIONS:
             grant = grants[action]
-            audience = EVERYONE if grant["everyone"] else CHOSEN if grant["users"] else NOBODY
-            self.fields[f"{action}_audience"] = forms.ChoiceField(
-                label=_("Who may do this"), choices=AUDIENCE_CHOICES,
-                widget=forms.RadioSelect, initial=audience)
-            users = ContactChoiceField(
-                label=_("Chosen contacts"), queryset=contacts, required=False,
-                widget=forms.CheckboxSelectMultiple, initial=sorted(grant["users"]),
-                help_text=_("Used when “Chosen contacts” is picked above."))
-            users.members = members
-            self.fields[f"{action}_users"] = users
+            chosen = grant["users"] & members
+            self.former[action] = grant["users"] - members
+            audience = (Audience.WORKSPACE if grant["everyone"]
+                        else Audience.SELECTED if chosen else Audience.STAFF)
+            self.fields[f"{action}_audience"] = audience_field(label=_("Who may do this"),
+                                                               initial=audience)
+            self.fields[f"{action}_users"] = ContactsField(
+                folder.workspace, label=_("Chosen contacts"), initial=sorted(chosen))
         inherited = bool(folder.parent_id and folder.parent.staff_only)
         self.fields["staff_only"] = forms.BooleanField(
             label=_("Firm staff only"), required=False, initial=folder.staff_only,
@@ -150,28 +123,21 @@ class FolderAccessForm(forms.Form):
         return [(action, ACTION_LABELS[action], self[f"{action}_audience"],
                  self[f"{action}_users"]) for action in ACTIONS]
 
-    def clean(self):
-        data = super().clean()
-        for action in ACTIONS:
-            if data.get(f"{action}_audience") == CHOSEN and not data.get(f"{action}_users"):
-                self.add_error(f"{action}_users",
-                               _("Choose at least one contact, or pick “No contacts”."))
-        return data
-
     def grants(self):
         """The grants in the shape of `services.folder_grants`."""
         data = self.cleaned_data
         result = {}
         for action in ACTIONS:
             audience = data[f"{action}_audience"]
+            chosen = {u.pk for u in data[f"{action}_users"]} | self.former[action]
             result[action] = {
-                "everyone": audience == EVERYONE,
-                "users": {u.pk for u in data[f"{action}_users"]} if audience == CHOSEN else set(),
+                "everyone": audience == Audience.WORKSPACE,
+                "users": chosen if audience == Audience.SELECTED else set(),
             }
         return result
 
 
-class ReviewerChoiceField(ContactChoiceField):
+class ReviewerChoiceField(ContactsField):
     can_see = None  # ids of the contacts who can see the file
 
     def label_from_instance(self, obj):
@@ -183,8 +149,7 @@ class ReviewerChoiceField(ContactChoiceField):
 
 class RequestApprovalForm(forms.Form):
     reviewers = ReviewerChoiceField(label=gettext_lazy("Ask these contacts"),
-                                   queryset=User.objects.none(),
-                                   widget=forms.CheckboxSelectMultiple)
+                                   queryset=User.objects.none(), required=True, help_text="")
     message = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea(
         attrs={"rows": 4}), required=False, max_length=5000)
     due_date = forms.DateField(label=gettext_lazy("Due date (optional)"), required=False,
@@ -193,7 +158,7 @@ class RequestApprovalForm(forms.Form):
     def __init__(self, file, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.file = file
-        self.fields["reviewers"].queryset = workspace_contacts(file.workspace)
+        self.fields["reviewers"].queryset = access.active_members(file.workspace)
         self.can_see = {contact.pk for contact, explanation in access.who_can_see(file)
                         if explanation.allowed}
         self.fields["reviewers"].can_see = self.can_see

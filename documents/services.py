@@ -9,14 +9,15 @@ import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File as DjangoFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from workspaces import grants as shared_grants
+from workspaces.audience import Audience
 
 from . import validation
 from .models import (
@@ -55,12 +56,6 @@ def _folder_siblings(workspace, parent):
 
 # ---------------------------------------------------------------------------- grants
 
-def _permissions():
-    ct = ContentType.objects.get_for_model(Folder)
-    return {p.codename.split("_")[0]: p for p in Permission.objects.filter(
-        content_type=ct, codename__in=[f"{a}_folder" for a in ACTIONS])}
-
-
 def folder_grants(folder):
     """{action: {"everyone": bool, "users": set of user ids}} for view, upload, manage."""
     grants = {a: {"everyone": False, "users": set()} for a in ACTIONS}
@@ -77,29 +72,21 @@ def folder_grants(folder):
 
 @transaction.atomic
 def set_folder_grants(folder, grants):
-    """Replace the folder's grants with `grants` (shape of `folder_grants`). Upload and
-    manage imply view: whoever may add to a folder may see it."""
-    perms = _permissions()
-    group = folder.workspace.client_group
-    FolderGroupObjectPermission.objects.filter(content_object=folder).delete()
-    FolderUserObjectPermission.objects.filter(content_object=folder).delete()
+    """Replace the folder's grants with `grants` (shape of `folder_grants`), through the
+    spine's one grant writer. Upload and manage imply view: whoever may add to a folder may
+    see it."""
     grants = {a: {"everyone": bool((grants.get(a) or {}).get("everyone")),
                   "users": set((grants.get(a) or {}).get("users", ()))} for a in ACTIONS}
     view = grants["view"]
     for action in ("upload", "manage"):
         view["everyone"] = view["everyone"] or grants[action]["everyone"]
         view["users"] |= grants[action]["users"]
-    group_rows, user_rows = [], []
     for action in ACTIONS:
-        grant = grants.get(action) or {}
-        if grant.get("everyone"):
-            group_rows.append(FolderGroupObjectPermission(
-                content_object=folder, group=group, permission=perms[action]))
-        for user_id in sorted(set(grant.get("users", ()))):
-            user_rows.append(FolderUserObjectPermission(
-                content_object=folder, user_id=user_id, permission=perms[action]))
-    FolderGroupObjectPermission.objects.bulk_create(group_rows)
-    FolderUserObjectPermission.objects.bulk_create(user_rows)
+        grant = grants[action]
+        audience = (Audience.WORKSPACE if grant["everyone"]
+                    else Audience.SELECTED if grant["users"] else Audience.STAFF)
+        shared_grants.replace(folder, audience, grant["users"], action=action,
+                              workspace=folder.workspace)
 
 
 def grant_everyone(folder, actions=("view",)):

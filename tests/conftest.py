@@ -166,7 +166,7 @@ def build_billing(w):
         publish(ws)
     chosen = [w.contact_a, w.revoked, w.removed]
     profile_a = WorkspaceBilling.objects.create(
-        workspace=w.ws_a, audience="chosen", report_audience="chosen",
+        workspace=w.ws_a, audience="selected", report_audience="selected",
         bill_to="Alpha Holdings Ltd\n1 Market Street")
     profile_a.contacts.set(chosen)
     profile_a.report_contacts.set(chosen)

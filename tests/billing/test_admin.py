@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.log_actions import registry as log_registry
 
 from billing.models import Invoice, Payment, Report, WorkspaceBilling
@@ -112,7 +113,7 @@ def test_staff_of_another_team_can_neither_see_nor_act_on_a_invoices(bills, clie
         url("void", w.invoice_a.pk): {"reason": "Sneaky"},
         url("credit_note", w.invoice_a.pk): {},
         reverse("invoices:delete", args=[w.draft_a.pk]): {},
-        url("workspace", w.ws_a.pk): {"audience": "everyone", "report_audience": "everyone"},
+        url("workspace", w.ws_a.pk): {"audience": "workspace", "report_audience": "workspace"},
         url("report", w.ws_a.pk): {"month": "2026-01"},
     }
     for target, data in posts.items():
@@ -131,7 +132,7 @@ def test_staff_of_another_team_can_neither_see_nor_act_on_a_invoices(bills, clie
     assert Invoice.objects.get(pk=w.invoice_a.pk).state == Invoice.State.ISSUED
     assert Invoice.objects.get(pk=w.draft_a.pk).state == Invoice.State.DRAFT
     assert not Report.objects.exclude(pk=w.report_a.pk).exists()
-    assert WorkspaceBilling.objects.get(workspace=w.ws_a).audience == "chosen"
+    assert WorkspaceBilling.objects.get(workspace=w.ws_a).audience == "selected"
 
     # Staff who serve no workspace at all do not get the Invoices area.
     nobody = StaffFactory(email="nobody-staff@firm.test")
@@ -483,7 +484,7 @@ def test_history_lists_the_actions(bills, client_for):
 # ---------------------------------------------------------------------------- workspace page
 
 def profile_data(**fields):
-    data = {"audience": "chosen", "contacts": [], "report_audience": "chosen",
+    data = {"audience": "selected", "contacts": [], "report_audience": "selected",
             "report_contacts": [], "bill_to": "Alpha Holdings Ltd", "client_tax_id": "",
             "currency": "", "monthly_reports": ""}
     data.update(fields)
@@ -517,15 +518,22 @@ def test_profile_change_regrants_the_invoices(bills, client_for):
     # "Chosen contacts" with nobody chosen is refused, clearly; nothing changes.
     response = client.post(url("workspace", w.ws_a.pk), profile_data())
     assert response.status_code == 400
-    assert "Choose at least one contact who sees invoices" in html_of(response)
+    assert escape("Choose at least one contact, or pick “Firm staff only”.") in html_of(response)
+    assert a2_sees()
+    # So is a contact who is not an active member (removed, or of another workspace).
+    for outsider in (w.removed, w.contact_b):
+        response = client.post(url("workspace", w.ws_a.pk), profile_data(
+            contacts=[w.contact_a.pk, outsider.pk], report_contacts=[w.contact_a.pk]))
+        assert response.status_code == 400
+        assert "Only active members of this workspace can be chosen" in html_of(response)
     assert a2_sees()
     # A bad currency is refused too.
     response = client.post(url("workspace", w.ws_a.pk), profile_data(
-        audience="nobody", report_audience="nobody", currency="EURO"))
+        audience="staff", report_audience="staff", currency="EURO"))
     assert response.status_code == 400
     assert a2_sees()
     response = client.post(url("workspace", w.ws_a.pk), profile_data(
-        audience="nobody", report_audience="nobody", currency="usd"))
+        audience="staff", report_audience="staff", currency="usd"))
     assert response.status_code == 302
     assert not a2_sees()
     assert not access.visible(w.contact_a, WorkspacePage.objects.get(pk=w.ws_a.pk),

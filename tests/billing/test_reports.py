@@ -155,7 +155,7 @@ def test_billing_figures_stay_out_when_a_report_reader_does_not_see_invoices(
         month_world, django_capture_on_commit_callbacks):
     w = month_world
     profile = WorkspaceBilling.objects.get(workspace=w.ws_a)
-    profile.report_audience = WorkspaceBilling.Audience.EVERYONE  # contact_a2 reads reports
+    profile.report_audience = WorkspaceBilling.Audience.WORKSPACE  # contact_a2 reads reports
     profile.save()
     text = _text(_make(w, django_capture_on_commit_callbacks).pdf.read())
     assert "handbook.pdf" in text

@@ -78,7 +78,7 @@ def test_staff_of_another_team_gets_404_everywhere_in_workspace_a(docs, client_f
     posts = {
         url("folder", w.folder_a.pk): {"name": "Sneaky"},
         url("upload", w.folder_a.pk): {"files": [pdf_upload("x.pdf")]},
-        url("folder_access", w.folder_a.pk): {"view_audience": "everyone"},
+        url("folder_access", w.folder_a.pk): {"view_audience": "workspace"},
         url("folder_delete", w.folder_a.pk): {},
         url("file_delete", w.file_a.pk): {},
         url("restore_version", w.version_a1.pk): {},
@@ -162,14 +162,15 @@ def test_access_form_changes_what_a_contact_sees(docs, client_for):
     folders, files = Folder.objects.all(), File.objects.all()
     assert w.folder_a not in access.visible(w.contact_a2, w.ws_a, folders)
     form = client_for(w.staff).get(url("folder_access", w.folder_a.pk))
-    assert 'value="chosen"' in html_of(form) and "arno@alpha.test" in html_of(form)
-    # A removed contact who still holds the grant is shown, and said to be gone.
-    assert "&lt;rita@alpha.test&gt; (no longer in the workspace)" in html_of(form)
-    assert "&lt;ann@alpha.test&gt; (no longer" not in html_of(form)
+    assert 'value="selected"' in html_of(form)
+    # The picker offers the workspace's active members, with name and email; a removed
+    # contact who still holds the grant is not offered (the who-can-see table says why).
+    assert "Arno" in html_of(form) and "&lt;arno@alpha.test&gt;" in html_of(form)
+    assert "&lt;rita@alpha.test&gt;" not in html_of(form)
 
     response = client_for(w.staff).post(url("folder_access", w.folder_a.pk), {
-        "view_audience": "chosen", "view_users": [w.contact_a.pk, w.contact_a2.pk],
-        "upload_audience": "none", "manage_audience": "none",
+        "view_audience": "selected", "view_users": [w.contact_a.pk, w.contact_a2.pk],
+        "upload_audience": "staff", "manage_audience": "staff",
     })
     assert response.status_code == 302
     assert w.folder_a in access.visible(w.contact_a2, w.ws_a, folders)
@@ -178,11 +179,14 @@ def test_access_form_changes_what_a_contact_sees(docs, client_for):
     assert w.folder_a not in access.visible(w.contact_a, w.ws_a, folders, action="upload")
     entry = logs(w.folder_a, "documents.grants").get()
     assert entry.user == w.staff
-    assert entry.data["after"]["view"]["users"] == sorted([w.contact_a.pk, w.contact_a2.pk])
+    # The removed contact's grant is kept, not dropped silently: back in the workspace,
+    # they find the folder again.
+    assert entry.data["after"]["view"]["users"] == sorted([w.contact_a.pk, w.contact_a2.pk,
+                                                           w.removed.pk])
 
     # Staff only hides it from everyone, whatever the grants.
     client_for(w.staff).post(url("folder_access", w.folder_a.pk), {
-        "view_audience": "everyone", "upload_audience": "none", "manage_audience": "none",
+        "view_audience": "workspace", "upload_audience": "staff", "manage_audience": "staff",
         "staff_only": "on"})
     w.folder_a.refresh_from_db()
     w.folder_a_sub.refresh_from_db()
@@ -197,9 +201,9 @@ def test_access_form_refuses_chosen_contacts_without_a_choice(docs, client_for):
     w = docs
     before = services.folder_grants(w.folder_a)
     response = client_for(w.staff).post(url("folder_access", w.folder_a.pk), {
-        "view_audience": "chosen", "upload_audience": "none", "manage_audience": "none"})
+        "view_audience": "selected", "upload_audience": "staff", "manage_audience": "staff"})
     assert response.status_code == 400
-    assert escape("Choose at least one contact, or pick “No contacts”.") in html_of(response)
+    assert escape("Choose at least one contact, or pick “Firm staff only”.") in html_of(response)
     assert services.folder_grants(w.folder_a) == before
 
 
@@ -492,3 +496,16 @@ def test_sign_off_certificate_downloads_as_a_pdf(docs, client_for):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("outsider", ["removed", "contact_b", "staff"])
+def test_access_form_refuses_a_contact_who_is_not_an_active_member(docs, client_for,
+                                                                   outsider):
+    w = docs
+    before = services.folder_grants(w.folder_a)
+    response = client_for(w.staff).post(url("folder_access", w.folder_a.pk), {
+        "view_audience": "selected", "view_users": [w.contact_a.pk, getattr(w, outsider).pk],
+        "upload_audience": "staff", "manage_audience": "staff"})
+    assert response.status_code == 400
+    assert "Only active members of this workspace can be chosen" in html_of(response)
+    assert services.folder_grants(w.folder_a) == before

@@ -42,9 +42,13 @@ class ContactsField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("Used when “Only the contacts chosen below” is "
                                          "picked above."))
-        queryset = active_members(workspace) if workspace is not None else \
-            kwargs.pop("queryset", None)
-        kwargs.pop("queryset", None)
+        queryset = kwargs.pop("queryset", None)
+        if workspace is not None:
+            queryset = active_members(workspace)
+        elif queryset is None:
+            from django.contrib.auth import get_user_model
+
+            queryset = get_user_model().objects.none()
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, obj):

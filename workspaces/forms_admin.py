@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from . import registry
+from .audience import Audience, AudienceFormMixin
 
 
 class WorkspacePageForm(WagtailAdminPageForm):
@@ -15,3 +17,40 @@ class WorkspacePageForm(WagtailAdminPageForm):
                 label=old.label, required=False, choices=registry.tool_choices(),
                 widget=forms.CheckboxSelectMultiple,
             )
+
+
+class VisibilityPageForm(AudienceFormMixin, WagtailAdminPageForm):
+    """The page editor of pages with a visibility (`PageVisibilityMixin`): the portal's
+    audience component, whose contacts picker offers the active members of the page's
+    workspace, with name and email, and refuses anyone else. A former member the page was
+    shown to is not offered, nor dropped while the page stays "chosen contacts"."""
+
+    audience_fields = {"visibility": "visible_to"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import WorkspacePage
+
+        parent = self.parent_page
+        workspace = (WorkspacePage.objects.ancestor_of(parent, inclusive=True).first()
+                     if parent is not None else None)
+        if "visibility" not in self.fields or "visible_to" not in self.fields:
+            return
+        chosen = {user.pk for user in self.instance.visible_to.all()}
+        self.setup_audience_fields(workspace)
+        if workspace is None:
+            self.former = set()
+        else:
+            members = set(self.fields["visible_to"].queryset.values_list("pk", flat=True))
+            self.former = chosen - members
+        self.fields["visible_to"].label = _("Chosen contacts")
+
+    def clean(self):
+        cleaned = super().clean()
+        if (getattr(self, "former", None) and "visible_to" in cleaned
+                and cleaned.get("visibility") == Audience.SELECTED):
+            from django.contrib.auth import get_user_model
+
+            cleaned["visible_to"] = list(cleaned["visible_to"]) + list(
+                get_user_model().objects.filter(pk__in=self.former))
+        return cleaned

@@ -35,7 +35,7 @@ from wagtail.models import Orderable, Page
 from . import registry
 from .audience import Audience
 from .colors import HEX, contrast_ratio, readable_text_on, validate_hex_color
-from .forms_admin import WorkspacePageForm
+from .forms_admin import VisibilityPageForm, WorkspacePageForm
 from .panels import ToolSwitchesPanel
 
 
@@ -354,6 +354,8 @@ class PageVisibilityMixin(models.Model):
         limit_choices_to={"is_staff": False}, verbose_name=_("chosen contacts"),
     )
 
+    # The audience component: chosen contacts among the workspace's active members only.
+    base_form_class = VisibilityPageForm
     visibility_panels = [
         MultiFieldPanel([FieldPanel("visibility"), FieldPanel("visible_to")],
                         heading=_("Visibility")),

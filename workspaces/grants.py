@@ -16,18 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from wagtail.models import GroupPagePermission, Page
 
-from . import registry
+from . import access
 from .audience import Audience
 from .models import PageVisibilityMixin, WorkspacePage
 
 EVERYONE = "everyone"
-
-
-def _spec(model):
-    for klass in model.__mro__:
-        if klass in registry.protected:
-            return registry.protected[klass]
-    raise LookupError(f"{model.__name__} is not protected by the access policy")
 
 
 @transaction.atomic
@@ -41,7 +34,7 @@ def replace(objs, audience, contacts=(), action="view", workspace=None):
     ids = [obj.pk for obj in objs]
     if not ids:
         return
-    spec = _spec(type(objs[0]))
+    spec = access._spec_for(type(objs[0]))
     permission = Permission.objects.get(
         content_type=ContentType.objects.get_for_model(spec.model),
         codename=f"{action}_{spec.model._meta.model_name}")
@@ -50,9 +43,7 @@ def replace(objs, audience, contacts=(), action="view", workspace=None):
     groups.objects.filter(content_object_id__in=ids, permission=permission).delete()
     if audience == Audience.WORKSPACE:
         if workspace is None:
-            from .access import workspace_of
-
-            workspace = workspace_of(objs[0])
+            workspace = access.workspace_of(objs[0])
         groups.objects.bulk_create([
             groups(content_object_id=pk, group_id=workspace.client_group_id,
                    permission=permission) for pk in ids])

@@ -1,11 +1,16 @@
 """Shared fixtures: a small portal and the personas every access test uses.
 
+The world is built once per test module, not once per test: see "World layers" below.
+
 Personas: firm admin, staff member (team of A), contact of workspace A, a second contact of A
 who lacks the object grant ("unpermitted"), contact of B ("outsider" to A), a contact of A
 whose portal access is off ("revoked"), one removed from A, and anonymous.
 """
 
+import copy
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from wagtail.models import Page, Site
@@ -90,9 +95,6 @@ def build_world():
                  public_page, admin, staff, contact_a, contact_a2, contact_b, revoked, removed)
 
 
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def build_documents(w):
@@ -138,9 +140,6 @@ def build_documents(w):
     return w
 
 
-@pytest.fixture
-def docs(world):
-    return build_documents(world)
 
 
 def build_billing(w):
@@ -202,9 +201,205 @@ def build_billing(w):
     return w
 
 
+
+
+# World layers ------------------------------------------------------------------------------
+#
+# Building the world (page tree, users, grants) costs far more than most tests, so each test
+# module builds it once: the world, and on top of it the files (`docs`) and the invoices
+# (`bills`), are "layers", each built inside a transaction of its own that stays open while
+# the module's tests run. Every test then runs in its usual savepoint (pytest-django's
+# TestCase-style atomic), nested inside the layers, so its writes roll back and the next test
+# sees the pristine world again. The objects handed to a test are a deep copy of the built
+# ones, so changes a test makes to them in memory do not leak either.
+#
+# The layers must be open before the test's own atomic starts, and pytest-django starts that
+# from its autouse `django_db` marker fixture, ahead of any fixture a test module asks for. So
+# the layers are brought to what the test needs from an override of `_django_db_helper`, the
+# one fixture through which `db`, `transactional_db` and the marker all begin a test.
+# Transactional tests (transactional_db, live_server, `django_db(transaction=True)`) need a
+# database with no open transaction: every layer is rolled back first, and `world` builds a
+# world of the test's own, committed, as before. Tests within a module are grouped by the
+# layers they need (pytest_collection_modifyitems below), so a module that mixes `world` and
+# `docs` tests builds each layer once.
+#
+# Files: the blobs a layer stores (file versions, the report PDF) are written to the media
+# folders, which no rollback restores; a test that deletes or overwrites one (trash purge,
+# orphan sweep) gets them written back after it.
+
+LAYERS = ("world", "docs", "bills")
+BUILDERS = {"world": lambda _w: build_world(), "docs": lambda w: build_documents(w),
+            "bills": lambda w: build_billing(w)}
+
+
+def _is_transactional(item_or_request):
+    node = getattr(item_or_request, "node", item_or_request)
+    names = getattr(item_or_request, "fixturenames", ())
+    marker = node.get_closest_marker("django_db")
+    if marker is not None:
+        from pytest_django.fixtures import validate_django_db
+
+        transaction, reset_sequences, *_rest = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
+
+
+def _layers_wanted(item_or_request):
+    """The layers a test needs, innermost last: () when it uses no world (or is
+    transactional, and builds its own)."""
+    names = set(getattr(item_or_request, "fixturenames", ()))
+    if _is_transactional(item_or_request) or not names & set(LAYERS):
+        return ()
+    return tuple(name for name in LAYERS if name == "world" or name in names)
+
+
+def _media_files():
+    from django.conf import settings
+
+    found = {}
+    for root in {settings.MEDIA_ROOT, getattr(settings, "PRIVATE_MEDIA_ROOT", None)} - {None}:
+        for path in Path(root).rglob("*"):
+            if path.is_file():
+                found[str(path)] = path.stat().st_mtime_ns
+    return found
+
+
+@dataclass
+class _Layer:
+    name: str
+    atomic: object
+    world: World
+    files: dict  # absolute path -> bytes, the blobs this layer stored
+
+
+class _OpenLayers:
+    """The layers open on the default connection, innermost last."""
+
+    def __init__(self):
+        self.stack = []
+
+    def names(self):
+        return tuple(layer.name for layer in self.stack)
+
+    def ensure(self, wanted):
+        while self.names() != wanted[:len(self.stack)]:
+            self.pop()
+        for name in wanted[len(self.stack):]:
+            self.push(name)
+
+    def push(self, name):
+        from django.db import transaction
+
+        before = _media_files()
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as TestCase's own atomics: durable blocks may nest
+        atomic.__enter__()
+        try:
+            below = copy.deepcopy(self.stack[-1].world) if self.stack else None
+            world = BUILDERS[name](below)
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+        after = _media_files()
+        files = {path: Path(path).read_bytes() for path, stamp in after.items()
+                 if before.get(path) != stamp}
+        self.stack.append(_Layer(name, atomic, world, files))
+
+    def pop(self):
+        from django.db import transaction
+
+        layer = self.stack.pop()
+        transaction.set_rollback(True)
+        layer.atomic.__exit__(None, None, None)
+
+    def world(self):
+        return copy.deepcopy(self.stack[-1].world)
+
+    def restore_files(self):
+        for layer in self.stack:
+            for path, data in layer.files.items():
+                target = Path(path)
+                if not target.is_file() or target.read_bytes() != data:
+                    os.makedirs(target.parent, exist_ok=True)
+                    target.write_bytes(data)
+
+
+_open_layers = _OpenLayers()
+
+
+@pytest.fixture(scope="module")
+def _world_module(django_db_setup, django_db_blocker):
+    """Rolls back whatever layers the module's tests left open, at the end of the module."""
+    yield _open_layers
+    with django_db_blocker.unblock():
+        _open_layers.ensure(())
+
+
+@pytest.fixture
+def _world_layers(request, _world_module, django_db_blocker):
+    from django.core.cache import cache
+
+    wanted = _layers_wanted(request)
+    with django_db_blocker.unblock():
+        if _open_layers.names() != wanted:
+            _open_layers.ensure(wanted)
+            cache.clear()  # a test starts with an empty cache, whichever layers it found
+    yield _open_layers
+    _open_layers.restore_files()
+
+
+@pytest.fixture
+def _django_db_helper(_world_layers, _django_db_helper):
+    """pytest-django's helper (the test's own atomic, or a flush for transactional tests),
+    started only once the world layers the test needs are open."""
+    return _django_db_helper
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within each module, run the tests that need the same layers one after another
+    (pytest-django has already put the plain database tests ahead of transactional ones)."""
+    order = {(): 0, ("world",): 1, ("world", "docs"): 2, ("world", "docs", "bills"): 3,
+             ("world", "bills"): 4}
+    start = 0
+    for index in range(1, len(items) + 1):
+        if index == len(items) or items[index].module is not items[start].module:
+            run = items[start:index]
+            run.sort(key=lambda item: order[_layers_wanted(item)])
+            items[start:index] = run
+            start = index
+
+
+def _fresh_world(request):
+    layers = _layers_wanted(request)
+    if not layers:  # a transactional test: a world of its own, committed
+        request.getfixturevalue("transactional_db")
+        world = build_world()
+        for name in ("docs", "bills"):
+            if name in request.fixturenames:
+                BUILDERS[name](world)
+        return world
+    return request.getfixturevalue("_world_layers").world()
+
+
+@pytest.fixture
+def world(request, db):
+    """The shared world (see the module docstring): a fresh copy for each test."""
+    return _fresh_world(request)
+
+
+@pytest.fixture
+def docs(world):
+    """The world with files (`build_documents`); the same object as `world`."""
+    return world
+
+
 @pytest.fixture
 def bills(world):
-    return build_billing(world)
+    """The world with invoices and reports (`build_billing`); the same object as `world`."""
+    return world
 
 
 @pytest.fixture(autouse=True)

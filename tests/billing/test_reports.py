@@ -47,14 +47,12 @@ def _report_files():
 
 
 @pytest.fixture
-def month_world(docs):
+def month_world(docs, bills):
     """Workspace A with activity last month: two files added (one in the shared folder), a
     staff-only file and a trashed file (neither may show), an approval decided, an invoice
     issued and partly paid; B has a file that month too. Everything is moved into the month
     by setting its dates."""
-    from ..conftest import build_billing
-
-    w = build_billing(docs)
+    w = docs  # with `bills`: the invoices and reports too
     month = _previous_month()
     w.month = month
     File.objects.filter(pk__in=[w.file_a.pk, w.file_a_shared.pk, w.file_b.pk]).update(

@@ -83,13 +83,10 @@ def portal_routes():
 
 
 @pytest.fixture
-def w(world):
-    """The shared world with its files (`build_documents`), plus a CMS document linked only
-    from A's private page."""
-    from ..conftest import build_billing, build_documents
-
-    build_documents(world)
-    build_billing(world)
+def w(docs, bills):
+    """The shared world with its files and invoices (`build_documents`, `build_billing`), plus
+    a CMS document linked only from A's private page."""
+    world = docs
     document = get_document_model().objects.create(
         title="Payroll 2026", file=ContentFile(b"%PDF-1.4 salaries", name="payroll.pdf"))
     page = world.page_a_private.specific

@@ -4,10 +4,10 @@ Content-Type and Content-Disposition, and those URLs expire."""
 
 import hashlib
 import hmac
-import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+from unittest import mock
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
@@ -139,22 +139,28 @@ def sigv4_query_signature(url, secret=SECRET):
 def test_presigned_url_expires(stored):
     """moto's server does not enforce the lifetime of presigned URLs (it answers an expired
     one with the object), so the expiry is checked the way S3 does it: the signature covers
-    a 1-second lifetime from the signing time, and that moment has passed."""
+    a 1-second lifetime from the signing time, which is the clock's time when the link is
+    made (botocore's clock is held still, so no test waits for it to move)."""
     file, content = stored
     version = file.current_version
-    url = serving.serve_blob(RequestFactory().get("/x"), version.blob, file.name,
-                             version.content_type)["Location"]
+    signing_clock = datetime(2026, 3, 4, 5, 6, 7)  # botocore reads naive UTC
+    with mock.patch("botocore.auth.get_current_datetime", return_value=signing_clock):
+        url = serving.serve_blob(RequestFactory().get("/x"), version.blob, file.name,
+                                 version.content_type)["Location"]
     values = dict(parse_qsl(urlsplit(url).query))
     assert values["X-Amz-Expires"] == "1"
-    assert fetch(url)[2] == content  # the link works at once
+    assert values["X-Amz-Date"] == "20260304T050607Z"  # the lifetime runs from signing
     assert values["X-Amz-Signature"] == sigv4_query_signature(url)
-    # Stretching the lifetime breaks the signature: the link cannot be extended.
+    # Stretching the lifetime or moving the signing time breaks the signature: the link
+    # cannot be extended.
     longer = url.replace("X-Amz-Expires=1&", "X-Amz-Expires=3600&")
-    assert longer != url and sigv4_query_signature(longer) != values["X-Amz-Signature"]
-    signed_at = datetime.strptime(values["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(
-        tzinfo=UTC)
-    time.sleep(2)
-    assert datetime.now(UTC) > signed_at + timedelta(seconds=int(values["X-Amz-Expires"]))
+    later = url.replace("X-Amz-Date=20260304T050607Z", "X-Amz-Date=20260304T060607Z")
+    for forged in (longer, later):
+        assert forged != url and sigv4_query_signature(forged) != values["X-Amz-Signature"]
+    # A link made now works at once.
+    fresh = serving.serve_blob(RequestFactory().get("/x"), version.blob, file.name,
+                               version.content_type)["Location"]
+    assert fetch(fresh)[2] == content
 
 
 def test_an_unsigned_private_storage_is_refused(stored):

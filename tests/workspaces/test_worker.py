@@ -150,14 +150,22 @@ def private_worker():
         shutil.rmtree(mail_dir, ignore_errors=True)
 
 
+def wait_until_worker_fails(worker_log, times):
+    """Wait (for the worker's log, not the clock) until it has failed to reach the database
+    `times` more times than when called."""
+    before = worker_log().count("Database unavailable (attempt ")
+    wait_for(lambda: worker_log().count("Database unavailable (attempt ") >= before + times,
+             30, f"the worker to find the database down {times} times")
+
+
 def test_worker_goes_on_sending_after_database_restart_and_crash(private_worker):
     cluster, driver, worker, sent, worker_log = private_worker
     driver("enqueue", subject="Before any restart")
     wait_for(lambda: sent("Before any restart"), 30, "the first email")
 
-    # A clean restart, kept down long enough for the worker to poll into it several times.
+    # A clean restart, kept down until the worker has found it down twice.
     cluster.stop("fast")
-    time.sleep(2)
+    wait_until_worker_fails(worker_log, times=2)
     cluster.start()
     driver("enqueue", subject="After a clean restart")
     wait_for(lambda: sent("After a clean restart"), 40, "the email queued after the restart")
@@ -165,7 +173,7 @@ def test_worker_goes_on_sending_after_database_restart_and_crash(private_worker)
 
     # A crash: the server is killed without a checkpoint and recovers on start.
     cluster.stop("immediate")
-    time.sleep(2)
+    wait_until_worker_fails(worker_log, times=2)
     cluster.start()
     driver("enqueue", subject="After a crash")
     wait_for(lambda: sent("After a crash"), 40, "the email queued after the crash")

@@ -1,0 +1,246 @@
+"""`access.explain()` (one object: the four layers, with reasons, shown to staff as "why can
+this contact see this?") and `access.visible()` (the same question asked of a whole list, in
+SQL, which is what the portal's pages use) must never disagree: if they did, staff would be told
+a contact can see something the portal hides, or the other way round.
+
+Checked for every protected model (`workspaces.registry.protected`) × every persona of the world
+× every action a contact can be granted on it, on every row `visible()` could list (pages
+strictly inside a workspace: the workspace page itself is the dashboard, which is not a listed
+row). First on the world as built, then, with hypothesis, after random changes to the layers
+that decide: firm-wide switches, workspace tools, archiving and unpublishing, memberships,
+portal access, trashed or hidden rows, and grants to contacts or to everyone in a workspace.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wagtail.models import Page
+
+from workspaces import access, registry
+from workspaces.models import FirmSettings, Membership, WorkspacePage
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("admin", "staff", "contact_a", "contact_a2", "contact_b", "revoked", "removed",
+            None)
+CONTACTS = ("contact_a", "contact_a2", "contact_b", "revoked", "removed")
+
+
+def protected_models():
+    return sorted(registry.protected, key=lambda model: model._meta.label)
+
+
+def holder_model(model):
+    """The model whose grants decide for `model`'s rows (a file: its folder's)."""
+    spec = registry.protected[model]
+    while spec.via:
+        model = model._meta.get_field(spec.via).related_model
+        spec = registry.protected[model]
+    return model
+
+
+def actions(model):
+    """The actions a contact can be granted on `model`'s rows: "view", and those its grant
+    holder declares (a folder's "upload" and "manage"). Wagtail's own page permissions and
+    Django's add/change/delete are the editors' side, which the portal never asks about."""
+    holder = holder_model(model)
+    declared = [] if holder.__module__.startswith("wagtail.") else [
+        codename.removesuffix(f"_{holder._meta.model_name}")
+        for codename, _label in holder._meta.permissions]
+    return ["view", *sorted(declared)]
+
+
+def rows(model, w):
+    """Fresh copies of every row of `model` in the world's workspaces that visible() lists
+    from."""
+    workspaces = [w.ws_a, w.ws_b]
+    if issubclass(model, Page):
+        return [page for ws in workspaces for page in Page.objects.descendant_of(ws)]
+    return list(model._default_manager.filter(workspace__in=workspaces).order_by("pk"))
+
+
+def persona(w, name):
+    """A fresh user (access caches memberships on the user object), or anonymous."""
+    if name is None:
+        return AnonymousUser()
+    return get_user_model().objects.get(pk=getattr(w, name).pk)
+
+
+def disagreements(w, model, names=PERSONAS):
+    found = []
+    users = {name: persona(w, name) for name in names}
+    for obj in rows(model, w):
+        workspace = access.workspace_of(obj)
+        for action in actions(model):
+            for name, user in users.items():
+                explained = access.explain(user, action, obj)
+                listed = access.visible(user, workspace,
+                                        type(obj)._default_manager.filter(pk=obj.pk),
+                                        action).exists()
+                if explained.allowed != listed:
+                    found.append(f"{model.__name__} {obj} / {action} / {name}: explain says "
+                                 f"{explained.allowed} ({explained.deciding.reason}), visible "
+                                 f"says {listed}")
+    return found
+
+
+@pytest.fixture
+def full(docs, bills):
+    return docs
+
+
+def test_every_protected_model_is_covered_by_the_world(full):
+    """So that the agreement below cannot pass by finding no rows."""
+    for model in protected_models():
+        assert rows(model, full), f"the world has no {model.__name__} in its workspaces"
+        assert "view" in actions(model)
+
+
+def test_explain_and_visible_agree_on_the_world_as_built(full):
+    problems = [problem for model in protected_models()
+                for problem in disagreements(full, model)]
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- changes
+
+def _pick(options, seed):
+    options = list(options)
+    return options[seed % len(options)] if options else None
+
+
+def _firm_switches(firm):
+    names = set(access.ACTION_GLOBALS.values()) | {
+        tool.global_permission for tool in registry.tools.values() if tool.global_permission}
+    return sorted(name for name in names if hasattr(firm, name))
+
+
+def switch_off_firm_wide(w, seed):
+    firm = FirmSettings.objects.get(pk=w.firm.pk)
+    name = _pick(_firm_switches(firm), seed)
+    if name:
+        FirmSettings.objects.filter(pk=firm.pk).update(**{name: False})
+
+
+def switch_off_a_tool(w, seed):
+    ws = _pick([w.ws_a, w.ws_b], seed)
+    tools = list(WorkspacePage.objects.get(pk=ws.pk).enabled_tools or [])
+    if tools:
+        tools.remove(_pick(tools, seed // 2))
+        WorkspacePage.objects.filter(pk=ws.pk).update(enabled_tools=tools)
+
+
+def archive_a_workspace(w, seed):
+    ws = _pick([w.ws_a, w.ws_b], seed)
+    WorkspacePage.objects.filter(pk=ws.pk).update(status=WorkspacePage.Status.ARCHIVED)
+
+
+def unpublish_a_workspace(w, seed):
+    Page.objects.filter(pk=_pick([w.ws_a, w.ws_b], seed).pk).update(live=False)
+
+
+def remove_a_member(w, seed):
+    Membership.objects.filter(pk=_pick(Membership.objects.order_by("pk"), seed).pk).update(
+        is_active=False)
+
+
+def restore_a_member(w, seed):
+    Membership.objects.filter(pk=_pick(Membership.objects.order_by("pk"), seed).pk).update(
+        is_active=True)
+
+
+def add_a_member(w, seed):
+    user = getattr(w, _pick(CONTACTS, seed))
+    ws = _pick([w.ws_a, w.ws_b], seed // 5)
+    Membership.objects.get_or_create(user=user, workspace=ws)
+
+
+def switch_off_portal_access(w, seed):
+    get_user_model().objects.filter(pk=getattr(w, _pick(CONTACTS, seed)).pk).update(
+        portal_access=False)
+
+
+def switch_on_portal_access(w, seed):
+    get_user_model().objects.filter(pk=w.revoked.pk).update(portal_access=True)
+
+
+def _grant_holders(w):
+    holders = []
+    for model in protected_models():
+        if registry.protected[model].via is None:
+            holders += [(model, obj) for obj in rows(model, w)]
+    return holders
+
+
+def _permission(model, seed):
+    """One of the permissions of `model`, any of them (a grant may name what no view asks)."""
+    return _pick(Permission.objects.filter(
+        content_type=ContentType.objects.get_for_model(model)).order_by("pk"), seed)
+
+
+def grant_to_everyone(w, seed):
+    model, obj = _pick(_grant_holders(w), seed)
+    spec = registry.protected[model]
+    spec.group_perm_model.objects.get_or_create(
+        content_object=obj, group_id=access.workspace_of(obj).client_group_id,
+        permission=_permission(model, seed // 7))
+
+
+def grant_to_a_contact(w, seed):
+    model, obj = _pick(_grant_holders(w), seed)
+    spec = registry.protected[model]
+    spec.user_perm_model.objects.get_or_create(
+        content_object=obj, user=getattr(w, _pick(CONTACTS, seed // 3)),
+        permission=_permission(model, seed // 7))
+
+
+def withdraw_a_grant(w, seed):
+    model, obj = _pick(_grant_holders(w), seed)
+    spec = registry.protected[model]
+    for perm_model in (spec.user_perm_model, spec.group_perm_model):
+        grant = _pick(perm_model.objects.filter(content_object=obj).order_by("pk"), seed // 3)
+        if grant is not None:
+            grant.delete()
+
+
+def hide_a_row(w, seed):
+    """Trash, staff-only, draft or unpublish a row, through whichever field it has."""
+    from django.utils import timezone
+
+    model = _pick(protected_models(), seed)
+    obj = _pick(rows(model, w), seed // 5)
+    fields = {field.name for field in model._meta.concrete_fields}
+    if "deleted_at" in fields:
+        model._default_manager.filter(pk=obj.pk).update(deleted_at=timezone.now())
+    elif "live" in fields:
+        model._default_manager.filter(pk=obj.pk).update(live=False)
+    elif "state" in fields:
+        model._default_manager.filter(pk=obj.pk).update(
+            state=model._meta.get_field("state").default)
+
+
+CHANGES = (switch_off_firm_wide, switch_off_a_tool, archive_a_workspace, unpublish_a_workspace,
+           remove_a_member, restore_a_member, add_a_member, switch_off_portal_access,
+           switch_on_portal_access, grant_to_everyone, grant_to_a_contact, withdraw_a_grant,
+           hide_a_row)
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.sampled_from(CHANGES), st.integers(0, 10_000)),
+                        max_size=5),
+       model_index=st.integers(0, 100), name=st.sampled_from(PERSONAS))
+def test_explain_and_visible_agree_after_any_changes(full, changes, model_index, name):
+    model = _pick(protected_models(), model_index)
+    with transaction.atomic():
+        for change, seed in changes:
+            change(full, seed)
+        problems = disagreements(full, model, names=[name])
+        transaction.set_rollback(True)
+    assert not problems, "\n".join(
+        [f"after {[change.__name__ for change, _seed in changes]}:", *problems])

@@ -1,6 +1,7 @@
 """Billing in the Wagtail admin: the Invoices area, a workspace's Billing page (a button on
 workspace pages), the panels of the billing settings, and the audit log's labels."""
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -123,3 +124,8 @@ BillingSettings.edit_handler = TabbedInterface([
         FieldPanel("payment_instructions"),
     ], heading=gettext_lazy("Payment")),
 ])
+
+
+@hooks.register("insert_global_admin_css")
+def billing_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("billing/admin.css"))

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -50,3 +52,8 @@ def register_documents_log_actions(actions):
          _("Approval request cancelled")),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("insert_global_admin_css")
+def documents_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("documents/admin.css"))

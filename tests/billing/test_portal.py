@@ -64,7 +64,7 @@ def test_contact_sees_the_issued_invoice_and_what_they_owe(bills, client_for):
     # 10 × 85 + 150 = 1,000.00 net, 20 % tax: 1,200.00
     assert "1,200.00 EUR" in html
     assert "You owe <strong>1,200.00 EUR</strong>" in html
-    assert 'class="status status-issued"' in html
+    assert 'class="status status-info"' in html
     assert reverse("billing:invoice", args=["alpha", bills.invoice_a.pk]) in html
     # Nothing of B's, and never the draft
     assert "INV-T-0002" not in html
@@ -81,8 +81,8 @@ def test_summary_names_the_overdue_part(bills, client_for):
     # 1,200 − 200 + 300 owed, of which the 300 of INV-T-0003 is overdue
     assert "You owe <strong>1,300.00 EUR</strong>" in html
     assert "300.00 EUR overdue" in html
-    assert 'class="status status-overdue">Overdue' in html
-    assert 'class="status status-partly_paid">Partly paid' in html
+    assert 'class="status status-alert">Overdue' in html
+    assert 'class="status status-warn">Partly paid' in html
     assert late.number in html
 
 
@@ -96,7 +96,7 @@ def test_paid_and_void_badges_and_per_currency_summaries(bills, client_for):
     make_invoice(bills.ws_a, "INV-T-0006", [("Tokyo office", "3", "10000", "10")],
                  currency="JPY")
     html = page(client_for(bills.contact_a), reverse("billing:invoices", args=["alpha"]))
-    assert 'class="status status-paid">Paid' in html
+    assert 'class="status status-good">Paid' in html
     assert 'class="status status-void">Void' in html
     assert "You owe <strong>251.00 USD</strong>" in html
     assert "You owe <strong>33,000 JPY</strong>" in html  # yen have no decimals

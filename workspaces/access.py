@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from . import registry
+from . import registry, shell_cache
 from .models import FirmSettings, Membership, WorkspacePage
 
 GLOBAL = "global"
@@ -137,14 +137,23 @@ def active_memberships(user):
 def _memberships(user):
     """The user's active memberships, with their workspaces, keyed by workspace id.
 
-    One query per request, cached on the user object: it answers both "is this contact a
-    member here?" and the workspace switcher.
+    It answers both "is this contact a member here?" and the workspace switcher. Kept on the
+    user object for the request, and in the shared cache across requests until a membership
+    of theirs, their user row or a page changes (`shell_cache`): a contact taken out of a
+    workspace is out on their very next request. Whether the user may use the portal at all
+    (`_portal_user`) is read from the user row every request, not from here.
     """
     cached = getattr(user, "_portal_memberships", None)
     if cached is None:
-        rows = active_memberships(user).select_related("workspace").order_by(
-            "workspace__status", "workspace__title")
-        cached = {row.workspace_id: row for row in rows}
+        def build():
+            rows = active_memberships(user).select_related("workspace").order_by(
+                "workspace__status", "workspace__title")
+            return {row.workspace_id: row for row in rows}
+
+        preview_workspace_id = getattr(user, "preview_workspace_id", None) or 0
+        cached = shell_cache.cached(
+            f"portal:shell:memberships:{user.pk}:{preview_workspace_id}", build,
+            user_id=user.pk)
         user._portal_memberships = cached
     return cached
 

@@ -3,7 +3,7 @@
 from wagtail.models import Page
 
 from . import access
-from .shell import firm_for
+from .shell import firm_for, workspace_shell
 
 
 def dashboard_context(request, workspace):
@@ -19,6 +19,6 @@ def dashboard_context(request, workspace):
     return {
         "pages": pages.specific().order_by("path"),
         "activity": activity,
-        "team": workspace.team_members.select_related("user").order_by("sort_order"),
+        "team": workspace_shell(request, workspace).team,
         "panels": panels,
     }

@@ -10,6 +10,12 @@ Counts are taken in the steady state: one warm-up request first, so that Wagtail
 root paths are not counted on one side only. Reads of the shared cache (Redis in production)
 must not grow either: `Page.url` without the request reads Wagtail's site root paths from the
 cache once per page, so the shell and switcher build their links with the request.
+
+Sessions are `cached_db` here, as in production (and in `bench/spine.py`): the session is read
+from the cache, not the database. The shell's parts (firm settings and menu links per Site, the
+workspace's menu links and team, the contact's memberships) come from the shared cache after
+the warm-up request, so they cost no query; `test_shell_cache.py` checks that they follow
+every change.
 """
 
 import pytest
@@ -28,17 +34,17 @@ from ..factories import (
 
 pytestmark = pytest.mark.django_db
 
-# session, user, site, page routing (3), the contact's memberships (also the switcher),
-# Wagtail view restrictions (2), firm settings, workspace and firm menu links, the child pages
-# (content types + specific rows), recent activity, firm team.
-DASHBOARD_QUERIES = 16
-# session, user, site, page routing (3), the contact's
-# memberships, the grant, Wagtail view restrictions (2), firm settings, workspace and firm
-# menu links, sub-pages.
-CONTENT_PAGE_QUERIES = 16
-# session, user, the contact's memberships (view and shell), site, firm settings, firm
-# menu links.
-SWITCHER_QUERIES = 6
+# user, site, page routing (3), Wagtail view restrictions (2), the child pages (content
+# types + specific rows), recent activity. (Was 15 before the shell cache: memberships, firm
+# settings, both kinds of menu links and the firm team were read on every request.)
+DASHBOARD_QUERIES = 10
+# user, site, page routing (5), the grant, Wagtail view restrictions (2), sub-pages.
+CONTENT_PAGE_QUERIES = 11
+# user, site.
+SWITCHER_QUERIES = 2
+# The dashboard with every tool switched on: the above, plus the tools' panels (recent files,
+# pending approvals, the billing balance) and the billing audience behind the menu.
+TOOLS_DASHBOARD_QUERIES = 18
 
 SMALL = 2  # of every kind of list, before growing
 FACTOR = 10
@@ -74,6 +80,11 @@ def _add_data(world, start, stop):
                                          link_url=f"https://example.com/{i}", sort_order=100 + i)
         FirmMenuLink.objects.create(settings=world.firm, label=f"Firm link {i:02}",
                                     link_page=world.public_page, sort_order=i)
+
+
+@pytest.fixture(autouse=True)
+def _sessions_as_in_production(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture
@@ -163,3 +174,43 @@ def test_query_counts_do_not_grow_with_the_data(data, client_for, django_assert_
     assert "Workspace A" in html and "Workspace B" in html
     assert all(f"Extra workspace {i:02}" in html for i in range(1, n))
     assert _titles_in(html, "Firm link", n)
+
+
+def _more_files_and_invoices(w, start, stop):
+    """Files in a folder everyone in A sees, and issued invoices for A's billing contacts."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from billing import audience
+    from billing.models import Invoice
+    from documents.models import File
+
+    File.objects.bulk_create([
+        File(workspace=w.ws_a, folder=w.folder_a_shared, name=f"statement-{i:02}.pdf",
+             size=1000 + i, content_type="application/pdf", created_by=w.staff)
+        for i in range(start, stop)])
+    invoices = [Invoice.objects.create(
+        workspace=w.ws_a, currency="EUR", state=Invoice.State.ISSUED, number=f"INV-D-{i:04}",
+        issue_date=date.today(), due_date=date.today() + timedelta(days=10 + i),
+        subtotal=Decimal("100"), tax_total=Decimal("20"), total=Decimal("120"),
+        created_by=w.staff) for i in range(start, stop)]
+    w.ws_a._billing_profile = None
+    audience.sync_invoices(w.ws_a, invoices)
+
+
+def test_dashboard_with_every_tool_does_not_grow(data, docs, bills, client_for,
+                                                 django_assert_num_queries):
+    """Files, approvals, billing and reports switched on: their panels and menu entries cost
+    the same whatever the number of pages, files and invoices."""
+    w = data
+    _more_files_and_invoices(w, 0, SMALL)
+    client = client_for(w.contact_a)
+    html = _get(client, w.ws_a.url, TOOLS_DASHBOARD_QUERIES, django_assert_num_queries)
+    assert "statement-01.pdf" in html and "Invoices" in html and "Reports" in html
+
+    w.grow()
+    _more_files_and_invoices(w, SMALL, SMALL * FACTOR)
+    html = _get(client, w.ws_a.url, TOOLS_DASHBOARD_QUERIES, django_assert_num_queries)
+    assert "statement-19.pdf" in html  # the most recent files
+    assert _titles_in(html, "Shared page", SMALL * FACTOR)
+    assert "Alpha risk notes" not in html

@@ -15,16 +15,14 @@ from documents.models import File
 
 pytestmark = pytest.mark.django_db
 
-# session, user, site, the contact's memberships, firm settings, workspace (by slug), the
-# folder (through the policy), breadcrumbs, subfolders, file count, file page, upload and
-# manage checks, workspace and firm menu links.
-FOLDER_QUERIES = 15
-# session, user, site, memberships, firm settings, workspace, top folders with their file
-# counts, recent files, workspace and firm menu links.
-ROOT_QUERIES = 10
-# session, user, site, memberships, firm settings, workspace, result count, result page,
-# workspace and firm menu links.
-SEARCH_QUERIES = 10
+# session, user, site, workspace (by slug), the folder (through the policy), breadcrumbs,
+# subfolders, file count, file page, upload and manage checks. The contact's memberships,
+# firm settings and menu links come from the shell's cache (workspaces/shell_cache.py).
+FOLDER_QUERIES = 11
+# session, user, site, workspace, top folders with their file counts, recent files.
+ROOT_QUERIES = 6
+# session, user, site, workspace, result count, result page.
+SEARCH_QUERIES = 6
 
 
 def _add_files(w, folder, start, stop):

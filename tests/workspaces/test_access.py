@@ -121,9 +121,16 @@ def test_membership_lookup_is_cached_on_the_user(world, django_assert_num_querie
         access.membership(user, world.ws_a)
     with django_assert_num_queries(0):
         access.membership(user, world.ws_a)
+    # The next request's user object: from the shared cache, until a membership changes.
     unprimed = fresh(world.contact_a)
-    with django_assert_num_queries(2):  # membership lookup + the page query
+    with django_assert_num_queries(1):  # the page query only
         list(access.visible_pages(unprimed, world.ws_a))
+    membership = unprimed.memberships.get(workspace=world.ws_a)
+    membership.is_active = False
+    membership.save()
+    after = fresh(world.contact_a)
+    with django_assert_num_queries(1):  # the membership lookup; no page query for a non-member
+        assert not access.visible_pages(after, world.ws_a).exists()
 
 
 # ---------------------------------------------------------------------------- explain

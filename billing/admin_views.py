@@ -10,7 +10,7 @@ anything else answers 404. Every change goes through `billing.services` (or
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from wagtail.log_actions import registry as log_registry
 
 from workspaces import access
 from workspaces.admin_views import WorkspaceAdminView
+from workspaces.blobs import serving
 
 from . import admin_forms, audience, money, services
 from .models import Invoice, Report, WorkspaceBilling
@@ -380,13 +381,8 @@ class PdfView(InvoiceActionView):
     def get(self, request, *args, **kwargs):
         from .pdf import invoice_filename, invoice_pdf
 
-        content = invoice_pdf(self.invoice)
-        response = HttpResponse(content, content_type="application/pdf")
-        name = invoice_filename(self.invoice)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return serving.generated(invoice_pdf(self.invoice), invoice_filename(self.invoice),
+                                 "application/pdf")
 
 
 # ---------------------------------------------------------------------------- workspace page
@@ -479,15 +475,14 @@ class RequestReportView(WorkspaceBillingView):
 
 class ReportDownloadView(BillingAdminView):
     def get(self, request, *args, **kwargs):
-        from documents.serving import serve_blob
-
         report = report_policy.get_or_404(request.user,
                                           Report.objects.select_related("workspace"),
                                           pk=kwargs["report_id"])
         if report.state != Report.State.READY or not report.pdf:
             raise Http404
         filename = f"{report.workspace.slug}-report-{report.month:%Y-%m}.pdf"
-        return serve_blob(request, report.pdf, filename, "application/pdf", inline=False)
+        return serving.serve_blob(request, report.pdf, filename, "application/pdf",
+                                  inline=False)
 
 
 urlpatterns = [

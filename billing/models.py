@@ -11,7 +11,6 @@ and report, like a page's visibility.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -23,6 +22,9 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
 from workspaces.audience import Audience
+
+# `private_storage` is named by migration 0001 at this path too: keep it importable here.
+from workspaces.blobs.storage import private_name, private_storage
 from workspaces.models import WorkspacePage
 
 from . import money
@@ -283,14 +285,8 @@ class InvoiceGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Invoice, on_delete=models.CASCADE)
 
 
-def private_storage():
-    return storages["private"]
-
-
 def report_upload_to(instance, filename):
-    import secrets
-
-    return f"ws{instance.workspace_id}/reports/{secrets.token_hex(16)}.pdf"
+    return private_name(f"ws{instance.workspace_id}", "reports", filename="report.pdf")
 
 
 class Report(models.Model):

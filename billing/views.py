@@ -11,15 +11,14 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from workspaces import access
+from workspaces.blobs import serving
 from workspaces.pdf import PDFError
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
@@ -51,11 +50,7 @@ def _pdf_failed(request, back):
 
 
 def _pdf_response(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serving.generated(content, filename, "application/pdf")
 
 
 class InvoiceListView(BillingViewMixin, TemplateView):

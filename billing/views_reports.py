@@ -8,8 +8,8 @@ workspace's report contacts (the tool's audience), and each report is fetched wi
 from django.views import View
 from django.views.generic import TemplateView
 
-from documents.serving import serve_blob
 from workspaces import access
+from workspaces.blobs.serving import serve_blob
 from workspaces.views.portal import WorkspaceViewMixin
 
 from .models import Report

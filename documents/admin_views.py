@@ -13,20 +13,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from workspaces import access
+from workspaces.blobs import serving, uploads
 
 from . import admin_forms, policies, services
 from .models import Approval, File, FileVersion, Folder
@@ -64,14 +63,6 @@ def version_filename(version):
         return name
     stem, ext = os.path.splitext(name)
     return f"{stem} (v{version.number}){ext}"
-
-
-def install_upload_handlers(request):
-    """The upload handlers that check size and type while the body streams in (helper A's
-    `documents.uploads`), installed before anything reads request.FILES."""
-    from . import uploads
-
-    uploads.install(request)
 
 
 # ---------------------------------------------------------------------------- base
@@ -274,34 +265,30 @@ class FolderView(DocumentsAdminView):
         return redirect("documents_admin:folder", folder.pk)
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-class UploadView(FolderObjectMixin, DocumentsAdminView):
-    """Several files at once into a folder; each one is accepted or refused on its own."""
+class UploadView(uploads.UploadViewMixin, FolderObjectMixin, DocumentsAdminView):
+    """Several files at once into a folder; each one is accepted or refused on its own, and
+    each refused one is named with the reason, as the portal does."""
 
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        install_upload_handlers(request)
-        return csrf_protect(self.store)(request)
-
-    def store(self, request):
-        uploads = request.FILES.getlist("files")
-        if not uploads:
-            messages.error(request, _("Choose one or more files to upload."))
-        for upload in uploads:
-            try:
-                file = services.add_file(self.folder, upload, user=request.user)
-            except ValidationError as error:
-                messages.error(request, _("“%(name)s” was not uploaded: %(reason)s") % {
-                    "name": upload.name, "reason": error_text(error)})
-                continue
+    def receive(self, request, target):
+        def store(upload):
+            file = services.add_file(self.folder, upload, user=request.user)
             log(file, "documents.upload", user=request.user,
                 data={"folder": self.folder.name, "version": 1})
-            if file.name != upload.name:
+            return upload.name, file
+
+        stored, refusals = uploads.store_each(request, "files", store)
+        if not stored and not refusals:
+            messages.error(request, _("Choose one or more files to upload."))
+        for name, file in stored:
+            if file.name != name:
                 messages.success(request, _("“%(name)s” was uploaded as “%(stored)s”.") % {
-                    "name": upload.name, "stored": file.name})
+                    "name": name, "stored": file.name})
             else:
                 messages.success(request, _("“%(name)s” was uploaded.") % {"name": file.name})
+        for _name, message in refusals:
+            messages.error(request, message)
         return redirect(self.folder_url())
 
 
@@ -478,33 +465,30 @@ class FileView(RenameMoveMixin, FileObjectMixin, DocumentsAdminView):
                  "folder.") % {"name": obj.name, "to": destination.name}
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-class NewVersionView(FileObjectMixin, DocumentsAdminView):
+class NewVersionView(uploads.UploadViewMixin, FileObjectMixin, DocumentsAdminView):
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        install_upload_handlers(request)
-        return csrf_protect(self.store)(request)
-
-    def store(self, request):
-        upload = request.FILES.get("file")
+    def receive(self, request, target):
         form = admin_forms.NewVersionForm(request.POST)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
-        if upload is None:
-            messages.error(request, _("Choose the file of the new version."))
-            return redirect(self.file_url())
-        try:
+
+        def store(upload):
             version = services.add_version(self.file, upload, user=request.user,
                                            comment=comment)
-        except ValidationError as error:
-            messages.error(request, _("“%(name)s” was not uploaded: %(reason)s") % {
-                "name": upload.name, "reason": error_text(error)})
-            return redirect(self.file_url())
-        log(self.file, "documents.version", user=request.user,
-            data={"version": version.number, "sha256": version.sha256})
-        messages.success(request, _("Version %(n)s of “%(name)s” uploaded; the earlier versions "
-                                    "are kept.") % {"n": version.number, "name": self.file.name})
-        _say_requests_reopened(request, self.file, version)
+            log(self.file, "documents.version", user=request.user,
+                data={"version": version.number, "sha256": version.sha256})
+            return version
+
+        versions, refusals = uploads.store_each(request, "file", store, many=False)
+        if not versions and not refusals:
+            messages.error(request, _("Choose the file of the new version."))
+        for version in versions:
+            messages.success(request, _("Version %(n)s of “%(name)s” uploaded; the earlier "
+                                        "versions are kept.") % {"n": version.number,
+                                                                 "name": self.file.name})
+            _say_requests_reopened(request, self.file, version)
+        for _name, message in refusals:
+            messages.error(request, message)
         return redirect(self.file_url())
 
 
@@ -568,9 +552,7 @@ class DownloadView(VersionMixin, FileObjectMixin, DocumentsAdminView):
 
 
 def _serve(request, fieldfile, filename, content_type):
-    from .serving import serve_blob
-
-    return serve_blob(request, fieldfile, filename, content_type, inline=False)
+    return serving.serve_blob(request, fieldfile, filename, content_type, inline=False)
 
 
 class RestoreVersionView(VersionMixin, FileObjectMixin, DocumentsAdminView):
@@ -809,13 +791,8 @@ class CertificateView(ApprovalMixin, DocumentsAdminView):
 
         pdf = certificate_pdf(self.approval, request)
         stem = os.path.splitext(self.file.name)[0]
-        response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"sign-off {stem} v{self.approval.version.number}.pdf"
-        from django.utils.http import content_disposition_header
-
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return serving.generated(pdf, filename, "application/pdf")
 
 
 urlpatterns = [

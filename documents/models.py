@@ -2,42 +2,34 @@
 
 Folders carry the object permissions (view, upload, manage), granted through guardian's
 direct foreign-key tables to the workspace's client group or to single contacts. Files and
-their versions follow their folder. Blobs live in the private storage (`storages["private"]`)
-and are only ever served through a permission-checked view.
+their versions follow their folder. Blobs live in the spine's private storage
+(`workspaces.blobs.storage`) and are only ever served through a permission-checked view.
 """
 
 import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+# `private_storage` is named by migration 0001 at this path too: keep it importable here.
+from workspaces.blobs.storage import private_name, private_storage
 from workspaces.models import WorkspacePage
 
 TRASH_DAYS = 30
 
 
-def private_storage():
-    return storages["private"]
-
-
 def version_upload_to(instance, filename):
     """Blobs are named by workspace and a random token, never by the uploaded name."""
-    import secrets
-
-    ext = os.path.splitext(filename)[1].lower()[:10]
-    return f"ws{instance.file.workspace_id}/{secrets.token_hex(16)}{ext}"
+    return private_name(f"ws{instance.file.workspace_id}", filename=filename)
 
 
 def thumbnail_upload_to(instance, filename):
-    import secrets
-
-    return f"ws{instance.file.workspace_id}/thumbs/{secrets.token_hex(16)}.png"
+    return private_name(f"ws{instance.file.workspace_id}", "thumbs", filename="t.png")
 
 
 class TrashQuerySet(models.QuerySet):

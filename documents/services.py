@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from workspaces import grants as shared_grants
 from workspaces.audience import Audience
+from workspaces.blobs import validation
 
-from . import validation
 from .models import (
     File,
     FileVersion,

@@ -16,27 +16,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
 from wagtail.log_actions import log
 
 from workspaces import access
+from workspaces.blobs import serving, uploads
+from workspaces.blobs.zipstream import ArchiveNames, stream_zip
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
-from . import approvals, services, serving, uploads
+from . import approvals, services
 from .forms import MoveForm, NameForm, NewVersionForm
 from .models import File, Folder
-from .zipstream import ArchiveNames, stream_zip
 
 FILES_PER_PAGE = 100
 RESULTS_PER_PAGE = 50
@@ -259,12 +258,7 @@ class FolderZipView(FilesViewMixin, View):
             parts = archive_path[file.folder_id].rstrip("/").split("/") + [file.name]
             entries.append((names.claim(parts), file.current_version.blob,
                             file.current_version.size, file.updated_at))
-        response = StreamingHttpResponse(stream_zip(entries), content_type="application/zip")
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{folder.name}.zip")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return serving.generated(stream_zip(entries), f"{folder.name}.zip", "application/zip")
 
 
 # ---------------------------------------------------------------------------- files
@@ -344,38 +338,20 @@ class VersionDownloadView(FilesViewMixin, View):
 
 # ---------------------------------------------------------------------------- uploads
 
-@method_decorator(csrf_exempt, name="dispatch")
-class _UploadBase(FilesViewMixin, View):
-    """Views that receive files. The upload handler that refuses oversized bodies must be
-    installed before anything reads the body, and the CSRF middleware reads the body; so the
-    middleware is skipped and the very same check runs here, after the handler is in."""
-
-    def post(self, request, workspace, pk):
-        target = self.get_target(pk)  # 404 before a byte of the body is read
-        uploads.install(request)
-        return self._checked(request, target)
-
-    @method_decorator(csrf_protect)
-    def _checked(self, request, target):
-        return self.receive(request, target)
-
-
-class UploadView(_UploadBase):
+class UploadView(uploads.UploadViewMixin, FilesViewMixin, View):
     """One or more files into a folder: one file per request from the drop zone (answers
     JSON), or several from the plain form (answers with messages and a redirect)."""
 
-    def get_target(self, pk):
-        return self.get_folder(pk, "upload")
+    def get_upload_target(self, workspace, pk):
+        return self.get_folder(pk, "upload")  # 404 before a byte of the body is read
 
     def receive(self, request, folder):
-        received = request.FILES.getlist("file")  # reads the body, through the limit
-        added, errors = [], [(name, message) for name, message in uploads.refused(request)]
-        for upload in received:
-            try:
-                added.append(services.add_file(folder, upload, user=request.user))
-                log(added[-1], "documents.upload", user=request.user)
-            except ValidationError as error:
-                errors.append((upload.name, _error_text(error)))
+        def store(upload):
+            file = services.add_file(folder, upload, user=request.user)
+            log(file, "documents.upload", user=request.user)
+            return file
+
+        added, errors = uploads.store_each(request, "file", store)
         if not added and not errors:
             errors.append(("", _("Choose at least one file to upload.")))
         if _is_xhr(request):
@@ -392,32 +368,31 @@ class UploadView(_UploadBase):
         return redirect(self.folder_url(folder))
 
 
-class NewVersionView(_UploadBase):
-    def get_target(self, pk):
+class NewVersionView(uploads.UploadViewMixin, FilesViewMixin, View):
+    def get_upload_target(self, workspace, pk):
         return self.get_file(pk, "upload")
 
     def receive(self, request, file):
-        form = NewVersionForm(request.POST, request.FILES)
-        refused = uploads.refused(request)
-        if refused:
-            for _name, message in refused:
+        form = NewVersionForm(request.POST, request.FILES)  # reads the body, through the limit
+        if not form.is_valid() and "comment" in form.errors:
+            for message in form.errors["comment"]:
                 messages.error(request, message)
-        elif not form.is_valid():
-            for field_errors in form.errors.values():
-                for message in field_errors:
-                    messages.error(request, message)
-        else:
-            try:
-                version = services.add_version(file, form.cleaned_data["file"],
-                                               user=request.user,
-                                               comment=form.cleaned_data["comment"])
-                log(file, "documents.version", user=request.user,
-                    data={"version": version.number})
-            except ValidationError as error:
-                messages.error(request, _error_text(error))
-            else:
-                messages.success(request, _("Version %(number)d of “%(name)s” uploaded.") % {
-                    "number": version.number, "name": file.name})
+            return redirect(self.file_url(file))
+
+        def store(upload):
+            version = services.add_version(file, upload, user=request.user,
+                                           comment=form.cleaned_data["comment"])
+            log(file, "documents.version", user=request.user, data={"version": version.number})
+            return version
+
+        versions, errors = uploads.store_each(request, "file", store, many=False)
+        if not versions and not errors:
+            errors = [("", message) for message in form.errors.get("file", [])]
+        for version in versions:
+            messages.success(request, _("Version %(number)d of “%(name)s” uploaded.") % {
+                "number": version.number, "name": file.name})
+        for _name, message in errors:
+            messages.error(request, message)
         return redirect(self.file_url(file))
 
 

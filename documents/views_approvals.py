@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from workspaces.blobs import serving
 from workspaces.ratelimit import client_ip
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
@@ -175,12 +176,8 @@ class CertificateView(ApprovalMixin, View):
             raise Http404
         pdf = certificate_pdf(approval, request=request)
         name = slugify(approval.file.name.rsplit(".", 1)[0]) or "document"
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'inline; filename="sign-off-{name}-v{approval.version.number}.pdf"')
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return serving.generated(pdf, f"sign-off-{name}-v{approval.version.number}.pdf",
+                                 "application/pdf", inline=True)
 
 
 def pending_approvals_panel(request, workspace):

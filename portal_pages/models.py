@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from workspaces import access
+from workspaces.blobs.storage import private_storage
 from workspaces.models import PageVisibilityMixin
 
 from .blocks import ContentStreamBlock
@@ -80,12 +81,9 @@ class ContentPage(PageVisibilityMixin, Page):
         return context
 
 
-def library_storage():
-    """The private storage: resolved when used, so that the migration names this function
-    rather than a storage backend and stays the same in every environment."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
+# Named by migration 0003; the spine's callable, so the field is the same as every other
+# private file field (and its migration unchanged).
+library_storage = private_storage
 
 
 class LibraryDocument(AbstractDocument):
@@ -98,7 +96,7 @@ class LibraryDocument(AbstractDocument):
     short-lived presigned URL.
     """
 
-    file = models.FileField(upload_to="library", storage=library_storage,
+    file = models.FileField(upload_to="library", storage=private_storage,
                             verbose_name=_("file"))
 
     admin_form_fields = Document.admin_form_fields

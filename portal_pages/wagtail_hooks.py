@@ -5,6 +5,7 @@ from wagtail.permission_policies.collections import CollectionOwnershipPermissio
 from wagtail.permissions import register_permission_policy
 
 from workspaces import access
+from workspaces.blobs import serving
 
 from .models import LibraryDocument
 
@@ -15,9 +16,7 @@ def serve_library_document(document, request):
     request through (`workspaces.wagtail_hooks` runs first and answers 404 otherwise): streamed
     in chunks locally, a short-lived presigned redirect on S3, with the same headers as client
     files. Wagtail's own serving would read an S3 object whole into memory."""
-    from documents.serving import serve_blob
-
-    return serve_blob(request, document.file, document.filename, document.content_type,
+    return serving.serve_blob(request, document.file, document.filename, document.content_type,
                       inline=document.content_disposition == "inline")
 
 

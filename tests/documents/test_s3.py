@@ -14,9 +14,10 @@ import pytest
 from django.core.files.storage import storages
 from django.test import RequestFactory, override_settings
 
-from documents import services, serving
+from documents import services
 from documents.models import FileVersion
 from tests.samples import pdf_bytes, upload
+from workspaces.blobs import serving
 
 pytestmark = pytest.mark.django_db
 

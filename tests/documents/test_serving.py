@@ -14,8 +14,9 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import path
 
-from documents import services, serving
+from documents import services
 from tests.samples import pdf_bytes, png_bytes, upload
+from workspaces.blobs import serving
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every offset distinguishable
 rf = RequestFactory()

@@ -1,6 +1,6 @@
 """Bad input: every upload goes through documents.services.add_file, which checks it with
-documents.validation; oversized request bodies are cut off by documents.uploads while they
-stream in. Each test asserts the message a person sees AND that nothing was stored."""
+workspaces.blobs.validation; oversized request bodies are cut off by workspaces.blobs.uploads
+while they stream in. Each test asserts the message a person sees AND that nothing was stored."""
 
 import io
 import os
@@ -14,9 +14,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
 
-from documents import services, uploads, validation
+from documents import services
 from documents.models import File, FileVersion
 from tests.samples import pdf_bytes, png_bytes, upload
+from workspaces.blobs import uploads, validation
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,9 @@
-"""Serving private blobs, after the access check has been made by the caller.
+"""Handing private bytes to a user, after the caller has checked that they may have them.
+
+Two kinds of bytes, one set of headers:
+
+- `serve_blob` for a stored blob (a file version, a report PDF, a library document);
+- `generated` for bytes the server makes on request (a PDF, a streamed zip).
 
 `serve_blob` picks the way by the storage holding the blob:
 
@@ -18,6 +23,8 @@ sandboxing Content-Security-Policy, and a Content-Disposition built from a clean
 (RFC 6266/5987: ASCII fallback and UTF-8 `filename*`). Only an allow-list of passive types
 (PDF, raster images, audio, video) may open inline; everything else, HTML and SVG first, is
 always an attachment. The type served is the one sniffed from the content at upload.
+`generated` answers with the same headers (and `Cache-Control: private, no-store`: what is
+made per request is never kept).
 """
 
 import hashlib
@@ -31,6 +38,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import parse_etags
+
+from .storage import is_s3
 
 CHUNK = 64 * 1024
 
@@ -164,14 +173,6 @@ class _Slice:
         self.fh.close()
 
 
-def _is_s3(storage):
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # pragma: no cover - django-storages[s3] is a dependency
-        return False
-    return isinstance(storage, S3Storage)
-
-
 def _serve_s3(request, storage, name, filename, content_type, inline):
     if not storage.querystring_auth or (storage.custom_domain and not storage.cloudfront_signer):
         # An unsigned URL would open the object to anyone who gets the link.
@@ -196,14 +197,33 @@ def _serve_accel(storage, name, filename, content_type, inline):
     return _security_headers(response, content_type, inline)
 
 
+def _normalise(content_type, inline):
+    content_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
+    return content_type, bool(inline) and wants_inline(content_type)
+
+
+def generated(content, filename, content_type, inline=False):
+    """The response that hands bytes made for this request (a PDF, a zip) to the user as
+    `filename`: `content` is bytes, or an iterable of byte chunks to stream (a zip built
+    while it is sent). The caller has already checked that the user may have them."""
+    content_type, inline = _normalise(content_type, inline)
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename, inline)
+    _security_headers(response, content_type, inline)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def serve_blob(request, fieldfile, filename, content_type, inline=False):
     """The response that hands `fieldfile` to the user as `filename` (`content_type` is the
     type sniffed at upload). The caller has already checked that the user may have it."""
-    content_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
-    inline = bool(inline) and wants_inline(content_type)
+    content_type, inline = _normalise(content_type, inline)
     storage, name = fieldfile.storage, fieldfile.name
 
-    if _is_s3(storage):
+    if is_s3(storage):
         return _serve_s3(request, storage, name, filename, content_type, inline)
     if settings.PORTAL_X_ACCEL_REDIRECT and isinstance(storage, FileSystemStorage):
         return _serve_accel(storage, name, filename, content_type, inline)

@@ -1,4 +1,4 @@
-"""Refusing oversized uploads while they stream in, before they are stored.
+"""Receiving uploaded files: the one way every upload view of every tool takes them.
 
 Django stores an uploaded file (in memory, or in a temporary file past 2.5 MB) before any view
 code runs. The handler here sits first in the chain: it compares the request's Content-Length
@@ -9,24 +9,27 @@ What was refused, and why, is kept for the view: `refused(request)`.
 
 Upload handlers must be in place before anything reads `request.POST` or `request.FILES`, and
 Django's CSRF middleware reads `request.POST`. So an upload view is CSRF-exempt on the
-outside and checks CSRF itself after installing the handler:
+outside and checks CSRF itself after installing the handler. `limit_uploads` does both, and
+`UploadViewMixin` (class-based views, the admin's and the portal's alike) is built on it:
 
-    @limit_uploads                          # function views
-    def upload(request, workspace): ...
+    class Upload(UploadViewMixin, WorkspaceViewMixin, View):
+        def get_upload_target(self, *args, **kwargs):   # 404 before the body is read
+            return self.get_folder(kwargs["pk"], "upload")
 
-    class Upload(UploadLimitMixin, WorkspaceViewMixin, View):   # class views: mixin FIRST
-        ...
+        def receive(self, request, folder):
+            stored, refusals = uploads.store_each(
+                request, "file", lambda upload: services.add_file(folder, upload))
 
-or by hand: `install(request)` first thing, then `csrf_protect`. In the view:
-
-    for name, message in uploads.refused(request): messages.error(request, message)
+`store_each` gives one list of refusals, each a sentence naming the file, whether the file
+was dropped for its size while streaming in or refused by the tool's service (whose checks
+are `workspaces.blobs.validation.check_upload`).
 """
 
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -105,9 +108,9 @@ def install(request):
     """Put the limiting handler first in `request`'s upload handlers. Call it before anything
     touches request.POST or request.FILES (see the module's docstring about CSRF)."""
     if hasattr(request, "_files"):
-        raise RuntimeError("documents.uploads.install() must run before request.POST or "
-                           "request.FILES is read (make the view csrf_exempt and check CSRF "
-                           "after installing: see documents/uploads.py).")
+        raise RuntimeError("workspaces.blobs.uploads.install() must run before request.POST "
+                           "or request.FILES is read (use limit_uploads or UploadViewMixin: "
+                           "see workspaces/blobs/uploads.py).")
     if not any(isinstance(h, LimitedUploadHandler) for h in request.upload_handlers):
         request.upload_handlers.insert(0, LimitedUploadHandler(request))
 
@@ -130,11 +133,41 @@ def limit_uploads(view):
     return csrf_exempt(wrapped)
 
 
-class UploadLimitMixin:
-    """For class-based upload views; list it FIRST among the bases so that its dispatch runs
-    before any other (and its csrf_exempt reaches the view function)."""
+class UploadViewMixin:
+    """For class-based views that receive files. `post` resolves `get_upload_target(*args,
+    **kwargs)` first (raise Http404 there, before a byte of the body is read), then installs
+    the limit, checks CSRF and calls `receive(request, target)`."""
 
-    @method_decorator(csrf_exempt)
-    def dispatch(self, request, *args, **kwargs):
-        install(request)
-        return csrf_protect(super().dispatch)(request, *args, **kwargs)
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # The CSRF middleware must not read the body: CSRF is checked in `post`, after the
+        # handler is in (see `limit_uploads`).
+        return csrf_exempt(super().as_view(**initkwargs))
+
+    def get_upload_target(self, *args, **kwargs):
+        return None
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_upload_target(*args, **kwargs)
+        return limit_uploads(lambda request: self.receive(request, target))(request)
+
+    def receive(self, request, target):
+        raise NotImplementedError
+
+
+def store_each(request, field, store, many=True):
+    """Store each file sent in `field` with `store(upload)` (the tool's service, which checks
+    it and raises ValidationError to refuse it); with `many=False`, only the first. Returns
+    (stored, refusals): `store`'s result for each accepted file in the order sent, and
+    [(uploaded name, message)] for each refused one, those dropped while streaming in first."""
+    uploads = request.FILES.getlist(field)  # reads the body, through the limit
+    refusals = refused(request)
+    if not many:
+        uploads = uploads[:1]
+    stored = []
+    for upload in uploads:
+        try:
+            stored.append(store(upload))
+        except ValidationError as error:
+            refusals.append((upload.name, " ".join(str(m) for m in error.messages)))
+    return stored, refusals

@@ -16,6 +16,7 @@ from billing.models import BillingSettings, Invoice
 from billing.pdf import invoice_filename, invoice_pdf
 from workspaces import pdf as renderer
 
+from ..served import assert_served_safely
 from .test_portal import make_invoice, pay
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +220,21 @@ def test_download_is_served_from_the_cache(bills, seller, renders, client_for):
     assert first.content == second.content
     assert len(renders) == 1
     assert "INV-T-0001" in text_of(second.content)
+
+
+def test_invoice_pdf_carries_the_headers_of_every_served_file(bills, seller, client_for):
+    from django.urls import reverse
+
+    portal = client_for(bills.contact_a).get(
+        reverse("billing:invoice_pdf", args=["alpha", bills.invoice_a.pk]))
+    admin = client_for(bills.staff).get(
+        reverse("billing_admin:pdf", args=[bills.invoice_a.pk]))
+    for response in (portal, admin):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert "INV-T-0001" in text_of(response.content)
+        assert_served_safely(response, "INV-T-0001.pdf")
+        assert response["Cache-Control"] == "private, no-store"
 
 
 def test_overdue_invoice_has_no_stamp_but_says_overdue(bills, seller):

@@ -24,6 +24,7 @@ from workspaces import pdf as portal_pdf
 
 from ..factories import publish
 from ..samples import pdf_upload
+from ..served import assert_served_safely
 
 pytestmark = pytest.mark.django_db
 
@@ -315,8 +316,10 @@ def test_download_is_the_pdf_as_an_attachment(month_world, django_capture_on_com
     assert body == report.pdf.open("rb").read()
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    assert f"report-{w.month:%Y-%m}.pdf" in response["Content-Disposition"]
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert_served_safely(response, f"report-{w.month:%Y-%m}.pdf")
+    staff = client_for(w.staff).get(reverse("billing_admin:report_download", args=[report.pk]))
+    assert b"".join(staff.streaming_content) == body
+    assert_served_safely(staff, f"alpha-report-{w.month:%Y-%m}.pdf")
 
 
 def test_download_is_404_for_reports_not_ready_or_elsewhere(month_world, client_for):

@@ -18,6 +18,7 @@ from workspaces import access
 
 from ..factories import StaffFactory
 from ..samples import pdf_bytes, pdf_upload, png_upload, upload
+from ..served import assert_served_safely
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +283,74 @@ def test_several_files_at_once_with_a_message_for_each_refused_one(docs, client_
     assert "minutes.pdf" in html and "logo.png" in html
 
 
+@pytest.fixture
+def one_megabyte_limit(settings):
+    settings.PORTAL_UPLOAD_MAX_BYTES = 1024**2
+    settings.PORTAL_UPLOAD_MAX_REQUEST_BYTES = 8 * 1024**2
+
+
+def test_oversized_and_disguised_uploads_are_refused_naming_each_file(docs, client_for,
+                                                                      one_megabyte_limit):
+    w = docs
+    before = set(File.objects.filter(folder=w.folder_a_shared).values_list("name", flat=True))
+    huge = upload("huge.pdf", pdf_bytes() + b"0" * 1024**2, "application/pdf")
+    disguised = upload("invoice.pdf", b"<!DOCTYPE html><script>alert(1)</script>",
+                       "application/pdf")
+    response = client_for(w.staff).post(url("upload", w.folder_a_shared.pk), {
+        "files": [huge, disguised, pdf_upload("minutes.pdf")]}, follow=True)
+    assert response.status_code == 200
+    texts = texts_of(response)
+    assert "“huge.pdf” is larger than the 1\N{NO-BREAK SPACE}MB limit." in texts
+    assert "“invoice.pdf” is an HTML page. This kind of file is not accepted." in texts
+    assert "“minutes.pdf” was uploaded." in texts
+    assert "Choose one or more files to upload." not in texts
+    after = set(File.objects.filter(folder=w.folder_a_shared).values_list("name", flat=True))
+    assert after - before == {"minutes.pdf"}
+
+
+def test_an_oversized_file_alone_is_named_not_taken_for_no_file(docs, client_for,
+                                                                one_megabyte_limit):
+    w = docs
+    response = client_for(w.staff).post(url("upload", w.folder_a_shared.pk), {
+        "files": [upload("huge.pdf", pdf_bytes() + b"0" * 1024**2, "application/pdf")]},
+        follow=True)
+    assert texts_of(response) == ["“huge.pdf” is larger than the 1\N{NO-BREAK SPACE}MB limit."]
+    assert not File.objects.filter(name="huge.pdf").exists()
+
+
+def test_a_new_version_too_large_or_disguised_is_refused_naming_the_file(docs, client_for,
+                                                                        one_megabyte_limit):
+    w = docs
+    staff = client_for(w.staff)
+    versions = w.file_a.versions.count()
+    response = staff.post(url("new_version", w.file_a.pk), {
+        "file": upload("salaries-v3.pdf", pdf_bytes() + b"0" * 1024**2, "application/pdf")},
+        follow=True)
+    assert texts_of(response) == [
+        "“salaries-v3.pdf” is larger than the 1\N{NO-BREAK SPACE}MB limit."]
+    response = staff.post(url("new_version", w.file_a.pk), {
+        "file": upload("salaries-v3.pdf", b"<svg onload='alert(1)'></svg>", "application/pdf")},
+        follow=True)
+    assert [t for t in texts_of(response) if "salaries-v3.pdf" in t] == [
+        "“salaries-v3.pdf” is an SVG image (which can run scripts). This kind of file is not "
+        "accepted."]
+    assert w.file_a.versions.count() == versions
+
+
+def test_admin_uploads_still_check_csrf(docs):
+    from django.test import Client
+
+    from ..portal_login import force_portal_login
+
+    w = docs
+    client = Client(enforce_csrf_checks=True)
+    force_portal_login(client, w.staff)
+    response = client.post(url("upload", w.folder_a_shared.pk),
+                           {"files": [pdf_upload("minutes.pdf")]})
+    assert response.status_code == 403
+    assert not File.objects.filter(name="minutes.pdf").exists()
+
+
 def test_an_upload_never_overwrites_a_namesake(docs, client_for):
     w = docs
     original = w.file_a.current_version.sha256
@@ -494,8 +563,8 @@ def test_sign_off_certificate_downloads_as_a_pdf(docs, client_for):
     response = staff.get(url("certificate", w.approval_a.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF")
+    assert_served_safely(response, "sign-off salaries v2.pdf")
 
 
 @pytest.mark.parametrize("outsider", ["removed", "contact_b", "staff"])

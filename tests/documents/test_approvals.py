@@ -12,6 +12,7 @@ from documents import approvals, services
 from documents.models import Approval, ApprovalDecision
 
 from ..samples import pdf_upload
+from ..served import assert_served_safely
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,8 @@ def test_certificate_only_when_decided(docs, client_for):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    assert 'filename="sign-off-salaries-v2.pdf"' in response["Content-Disposition"]
+    # Opens in the browser's PDF viewer, under the same sandbox as a served PDF.
+    assert_served_safely(response, "sign-off-salaries-v2.pdf", inline=True)
 
 
 def test_preview_as_contact_cannot_decide(docs, client):

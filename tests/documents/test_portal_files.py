@@ -21,6 +21,7 @@ from workspaces.models import FirmSettings
 from ..factories import publish
 from ..portal_login import force_portal_login
 from ..samples import pdf_bytes, pdf_upload, png_bytes, png_upload, upload
+from ..served import assert_served_safely
 
 pytestmark = pytest.mark.django_db
 
@@ -350,6 +351,14 @@ def test_zip_holds_exactly_the_visible_files_with_their_bytes(docs, client_for):
     assert archive.read("Payroll/chart.png") == blob_bytes(w.image_a.current_version)
     jan.refresh_from_db()
     assert archive.read("Payroll/2026/january.pdf") == blob_bytes(jan.current_version)
+
+
+def test_zip_carries_the_headers_of_every_served_file(docs, client_for):
+    w = docs
+    response = client_for(w.contact_a).get(url("folder_zip", w, w.folder_a.pk))
+    assert _zip(response).testzip() is None
+    assert_served_safely(response, "Payroll.zip")
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_zip_of_an_empty_folder_is_a_valid_archive(docs, client_for):

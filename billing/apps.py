@@ -26,10 +26,12 @@ class BillingConfig(AppConfig):
                          tool="reports")
         registry.register_tool(registry.Tool(
             slug="billing", label=_("Billing"), url_name="billing:invoices", icon="receipt",
-            order=30, global_permission="clients_see_billing",
+            prefix="billing", urlconf="billing.urls", order=30,
+            global_permission="clients_see_billing",
             audience=audience.sees_invoices,
             dashboard_panels=(dashboard.balance_panel,),
             report_sections=(reports.invoices_section,)))
         registry.register_tool(registry.Tool(
             slug="reports", label=_("Reports"), url_name="reports:list", icon="chart",
-            order=40, audience=audience.sees_reports))
+            prefix="reports", urlconf="billing.urls_reports", order=40,
+            audience=audience.sees_reports))

@@ -18,9 +18,11 @@ class DocumentsConfig(AppConfig):
         registry.protect_through(File, "folder", tool="files")
         registry.register_tool(registry.Tool(
             slug="files", label=_("Files"), url_name="documents:folder_root", icon="folder",
-            order=10, dashboard_panels=(dashboard.recent_files_panel,),
+            prefix="files", urlconf="documents.urls", order=10,
+            dashboard_panels=(dashboard.recent_files_panel,),
             report_sections=(report_sections.files_section,)))
         registry.register_tool(registry.Tool(
-            slug="approvals", label=_("Approvals"), url_name="approvals:queue",
-            icon="check", order=20, dashboard_panels=(views_approvals.pending_approvals_panel,),
+            slug="approvals", label=_("Approvals"), url_name="approvals:queue", icon="check",
+            prefix="approvals", urlconf="documents.urls_approvals", order=20,
+            dashboard_panels=(views_approvals.pending_approvals_panel,),
             report_sections=(report_sections.approvals_section,)))

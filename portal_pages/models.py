@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from workspaces import access
 from workspaces.blobs.storage import private_storage
+from workspaces.forms_admin import PortalPageForm
 from workspaces.models import PageVisibilityMixin
 
 from .blocks import ContentStreamBlock
@@ -25,6 +26,7 @@ class PortalHomePage(Page):
     subpage_types = ["workspaces.WorkspacePage", "portal_pages.ContentPage"]
     max_count_per_parent = 1
     template = "portal/home.html"
+    base_form_class = PortalPageForm
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
 

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from workspaces import registry
 from workspaces.views import auth as portal_auth
 
 urlpatterns = [
@@ -25,12 +26,11 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Tool apps add their routes under /<workspace>/ here; Wagtail serves the page tree below.
+# Each registered tool's routes under /<workspace>/<prefix>/ (Tool.prefix and Tool.urlconf),
+# ahead of Wagtail's page tree; no page inside a workspace may take a tool's prefix as its
+# slug (workspaces.slugs), so none is hidden by them.
+urlpatterns += registry.tool_urlpatterns()
 urlpatterns += [
-    path("<slug:workspace>/files/", include("documents.urls")),
-    path("<slug:workspace>/approvals/", include("documents.urls_approvals")),
-    path("<slug:workspace>/billing/", include("billing.urls")),
-    path("<slug:workspace>/reports/", include("billing.urls_reports")),
     # Wagtail's own front-end login would skip the portal's rules (portal access, lockout
     # messages, login methods): send it to the portal's login instead.
     path("_util/login/", RedirectView.as_view(pattern_name="portal:login", query_string=True),

@@ -10,7 +10,7 @@ class WorkspacesConfig(AppConfig):
     def ready(self):
         from wagtail.models import Page
 
-        from . import registry, shell_cache, signals  # noqa: F401
+        from . import registry, shell_cache, signals, slugs  # noqa: F401
         from .models import PageGroupObjectPermission, PageUserObjectPermission
 
         registry.protect(Page, PageUserObjectPermission, PageGroupObjectPermission)

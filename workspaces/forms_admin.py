@@ -2,11 +2,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from . import registry
+from . import registry, slugs
 from .audience import Audience, AudienceFormMixin
 
 
-class WorkspacePageForm(WagtailAdminPageForm):
+class PortalPageForm(WagtailAdminPageForm):
+    """The admin form of every page type of the portal: refuses a slug that a route of the
+    portal would hide (workspaces.slugs), saying why on the slug field."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        clash = slugs.slug_clash(slug, getattr(self, "parent_page", None))
+        if clash and "slug" not in self.errors:
+            self.add_error("slug", clash)
+        return cleaned_data
+
+
+class WorkspacePageForm(PortalPageForm):
     """Tool switches as checkboxes built from the tool registry."""
 
     def __init__(self, *args, **kwargs):
@@ -19,7 +32,7 @@ class WorkspacePageForm(WagtailAdminPageForm):
             )
 
 
-class VisibilityPageForm(AudienceFormMixin, WagtailAdminPageForm):
+class VisibilityPageForm(AudienceFormMixin, PortalPageForm):
     """The page editor of pages with a visibility (`PageVisibilityMixin`): the portal's
     audience component, whose contacts picker offers the active members of the page's
     workspace, with name and email, and refuses anyone else. A former member the page was

@@ -9,10 +9,15 @@ contact could ever see, e.g. not in the trash) and `portal_hidden_reason()` (why
 hidden whatever the grants, or None).
 """
 
+import re
 from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
 
 tools = {}
 protected = {}
+
+PREFIX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,9 @@ class Tool:
 
     slug: stored in WorkspacePage.enabled_tools.
     url_name: a URL name taking a `workspace` (slug) kwarg; the tool's menu entry.
+    prefix, urlconf: the tool's portal pages are the dotted module `urlconf` mounted at
+        /<workspace>/<prefix>/ by the root URLconf; no page inside a workspace may use
+        `prefix` as its slug (workspaces.slugs).
     global_permission: a boolean field of FirmSettings that must be on, or None.
     dashboard_panels: callables (request, workspace) -> dict with `template` and context,
         or None to show nothing.
@@ -32,6 +40,8 @@ class Tool:
     label: str
     url_name: str
     icon: str = "folder"
+    prefix: str | None = None
+    urlconf: str | None = None
     global_permission: str | None = None
     order: int = 100
     dashboard_panels: tuple = field(default_factory=tuple)
@@ -57,8 +67,34 @@ class Protected:
 
 
 def register_tool(tool):
+    if tool.urlconf and not (tool.prefix and PREFIX.match(tool.prefix)):
+        raise ImproperlyConfigured(
+            f"Tool {tool.slug!r}: a tool with a urlconf needs a prefix of lower-case letters, "
+            f"digits and single hyphens, not {tool.prefix!r}.")
+    clash = next((other for other in tools.values() if other.slug != tool.slug
+                  and tool.prefix and other.prefix == tool.prefix), None)
+    if clash:
+        raise ImproperlyConfigured(
+            f"Tools {clash.slug!r} and {tool.slug!r} both claim the prefix {tool.prefix!r}.")
     tools[tool.slug] = tool
     return tool
+
+
+def ordered_tools():
+    return sorted(tools.values(), key=lambda t: t.order)
+
+
+def tool_prefixes():
+    """The URL prefixes that tools own inside every workspace: /<workspace>/<prefix>/."""
+    return {tool.prefix: tool for tool in tools.values() if tool.prefix and tool.urlconf}
+
+
+def tool_urlpatterns():
+    """The portal routes of every registered tool, for the root URLconf."""
+    from django.urls import include, path
+
+    return [path(f"<slug:workspace>/{tool.prefix}/", include(tool.urlconf))
+            for tool in ordered_tools() if tool.urlconf]
 
 
 def protect(model, user_perm_model, group_perm_model, tool=None):
@@ -72,4 +108,4 @@ def protect_through(model, via, tool=None):
 
 
 def tool_choices():
-    return [(t.slug, t.label) for t in sorted(tools.values(), key=lambda t: t.order)]
+    return [(t.slug, t.label) for t in ordered_tools()]

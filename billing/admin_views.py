@@ -114,7 +114,7 @@ def billing_readers(workspace):
 
 def billing_blocked_reason(workspace):
     firm = access.firm_settings_for(workspace)
-    if not firm.clients_see_billing:
+    if not firm.switch_on("clients_see_billing"):
         return _("The firm does not let clients see billing (Settings › Firm settings): no "
                  "contact sees invoices or is emailed.")
     if not workspace.tool_enabled("billing"):

@@ -27,7 +27,10 @@ class BillingConfig(AppConfig):
         registry.register_tool(registry.Tool(
             slug="billing", label=_("Billing"), url_name="billing:invoices", icon="receipt",
             prefix="billing", urlconf="billing.urls", order=30,
-            global_permission="clients_see_billing",
+            firm_switches=(registry.FirmSwitch(
+                key="clients_see_billing", label=_("Clients may see billing"),
+                help=_("Off: no contact sees invoices or statements, in any workspace, and "
+                       "none is emailed about them.")),),
             audience=audience.sees_invoices,
             dashboard_panels=(dashboard.balance_panel,),
             report_sections=(reports.invoices_section,)))

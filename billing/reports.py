@@ -232,15 +232,15 @@ def readers(workspace):
 def sections_for(workspace, start, end):
     """The sections of every tool that is on in the workspace, in menu order (see the
     module's docstring for the tools left out)."""
-    from workspaces.access import firm_settings_for
+    from workspaces import access
 
-    firm = firm_settings_for(workspace)
+    firm = access.firm_settings_for(workspace)
     who = None
     sections = []
     for tool in sorted(registry.tools.values(), key=lambda t: t.order):
         if not tool.report_sections or not workspace.tool_enabled(tool.slug):
             continue
-        if tool.global_permission and not getattr(firm, tool.global_permission, False):
+        if access.switched_off(firm, tool):
             continue
         if tool.audience is not None:
             who = readers(workspace) if who is None else who

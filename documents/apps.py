@@ -19,6 +19,10 @@ class DocumentsConfig(AppConfig):
         registry.register_tool(registry.Tool(
             slug="files", label=_("Files"), url_name="documents:folder_root", icon="folder",
             prefix="files", urlconf="documents.urls", order=10,
+            firm_switches=(registry.FirmSwitch(
+                key="clients_may_upload", label=_("Clients may upload files"),
+                help=_("Off: contacts only download; staff still upload in the admin."),
+                actions=("upload",)),),
             dashboard_panels=(dashboard.recent_files_panel,),
             report_sections=(report_sections.files_section,)))
         registry.register_tool(registry.Tool(

@@ -36,12 +36,6 @@ LAYER_LABELS = {
     OBJECT: gettext_lazy("Object permission"),
 }
 
-# Actions that the firm can switch off for every workspace of a Site.
-ACTION_GLOBALS = {
-    "upload": "clients_may_upload",
-    "request": "clients_may_open_requests",
-    "message": "clients_may_post_messages",
-}
 READ_ACTIONS = {"view"}
 
 
@@ -200,11 +194,20 @@ def tools_for(user, workspace, firm):
     if membership(user, workspace) is None:
         return []
     return [
-        tool for tool in sorted(registry.tools.values(), key=lambda t: t.order)
+        tool for tool in registry.ordered_tools()
         if workspace.tool_enabled(tool.slug)
-        and (tool.global_permission is None or getattr(firm, tool.global_permission, False))
+        and all(firm.switch_on(switch) for switch in tool.switches_for())
         and (tool.audience is None or tool.audience(user, workspace))
     ]
+
+
+def switched_off(firm, tool, action=None):
+    """The first of the tool's firm switches that forbids contacts to use it (action None)
+    or to do `action` in it, or None."""
+    if tool is None:
+        return None
+    return next((switch for switch in tool.switches_for(action)
+                 if not firm.switch_on(switch)), None)
 
 
 def tool_available(user, workspace, firm, slug):
@@ -240,11 +243,11 @@ def visible(user, workspace, queryset, action="view", firm=None):
         return queryset.none()
     if action not in READ_ACTIONS and workspace.is_archived:
         return queryset.none()
-    if spec.tool or action in ACTION_GLOBALS:
+    if spec.tool:
         firm = firm or firm_settings_for(workspace)
-        if action in ACTION_GLOBALS and not getattr(firm, ACTION_GLOBALS[action]):
+        if switched_off(firm, registry.tools.get(spec.tool), action):
             return queryset.none()
-        if spec.tool and not tool_available(user, workspace, firm, spec.tool):
+        if not tool_available(user, workspace, firm, spec.tool):
             return queryset.none()
     if issubclass(queryset.model, Page):
         queryset = queryset.descendant_of(workspace).live()
@@ -298,13 +301,13 @@ def explain(user, action, obj, firm=None):
     steps = []
 
     # 1. Global permissions
-    setting = ACTION_GLOBALS.get(action)
     spec = None if obj is workspace else _spec_for(type(obj))
     tool = registry.tools.get(spec.tool) if spec and spec.tool else None
-    if setting and not getattr(firm, setting):
+    switch = switched_off(firm, tool, action)
+    if switch and switch.actions:
         steps.append(Step(GLOBAL, False, _("The firm does not let clients do this (%s).")
-                          % FirmSettings._meta.get_field(setting).verbose_name))
-    elif tool and tool.global_permission and not getattr(firm, tool.global_permission):
+                          % switch.label))
+    elif switch:
         steps.append(Step(GLOBAL, False, _("The firm has switched %s off for clients.")
                           % tool.label))
     else:

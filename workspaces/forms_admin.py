@@ -1,6 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from . import registry, slugs
 from .audience import Audience, AudienceFormMixin
@@ -67,3 +67,25 @@ class VisibilityPageForm(AudienceFormMixin, PortalPageForm):
             cleaned["visible_to"] = list(cleaned["visible_to"]) + list(
                 get_user_model().objects.filter(pk__in=self.former))
         return cleaned
+
+
+def switch_field_name(switch):
+    return f"switch__{switch.key}"
+
+
+class FirmSettingsForm(WagtailAdminModelForm):
+    """The firm settings form, with one checkbox per firm switch of the installed tools
+    (registry.FirmSwitch), kept in FirmSettings.switches."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for _tool, switch in registry.firm_switches():
+            self.fields[switch_field_name(switch)] = forms.BooleanField(
+                label=switch.label, help_text=switch.help, required=False,
+                initial=self.instance.switch_on(switch))
+
+    def save(self, commit=True):
+        for _tool, switch in registry.firm_switches():
+            self.instance.set_switch(switch.key,
+                                     self.cleaned_data.get(switch_field_name(switch)))
+        return super().save(commit=commit)

@@ -35,8 +35,8 @@ from wagtail.models import Orderable, Page
 from . import registry
 from .audience import Audience
 from .colors import HEX, contrast_ratio, readable_text_on, validate_hex_color
-from .forms_admin import VisibilityPageForm, WorkspacePageForm
-from .panels import ToolSwitchesPanel
+from .forms_admin import FirmSettingsForm, VisibilityPageForm, WorkspacePageForm
+from .panels import FirmSwitchesPanel, ToolSwitchesPanel
 
 
 def _is_hex(value):
@@ -160,10 +160,6 @@ class WorkspacePage(Page):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    chatroom_enabled = models.BooleanField(
-        _("chatroom"), default=False,
-        help_text=_("Let the workspace's contacts message the firm from the portal."),
-    )
     enabled_tools = models.JSONField(_("tools"), default=list, blank=True)
     tags = ClusterTaggableManager(through=WorkspaceTag, blank=True)
     client_group = models.OneToOneField(
@@ -186,7 +182,7 @@ class WorkspacePage(Page):
         InlinePanel("team_members", heading=_("Firm team on this workspace"), label=_("member")),
     ]
     settings_panels = [
-        FieldRowPanel([FieldPanel("status"), FieldPanel("chatroom_enabled")]),
+        FieldPanel("status"),
         ToolSwitchesPanel("enabled_tools"),
         FieldPanel("tags"),
         InlinePanel("menu_links", heading=_("Extra menu links"), label=_("link")),
@@ -373,11 +369,10 @@ class PageVisibilityMixin(models.Model):
 class FirmSettings(ClusterableModel, BaseSiteSetting):
     """Per-Site (per brand) rules and branding for the client portal."""
 
-    # Global permissions: the ceiling for every workspace on this Site.
-    clients_may_upload = models.BooleanField(_("clients may upload files"), default=True)
-    clients_may_open_requests = models.BooleanField(_("clients may open requests"), default=True)
-    clients_may_post_messages = models.BooleanField(_("clients may post messages"), default=True)
-    clients_see_billing = models.BooleanField(_("clients may see billing"), default=True)
+    # The installed tools' firm switches (registry.FirmSwitch), by key: the ceiling for every
+    # workspace on this Site. A key missing here has its switch's default; the values of a
+    # tool that is uninstalled stay, unused and not shown.
+    switches = models.JSONField(_("what clients may do"), default=dict, blank=True)
 
     magic_link_days = models.PositiveSmallIntegerField(
         _("magic link lifetime (days)"), default=7,
@@ -401,10 +396,7 @@ class FirmSettings(ClusterableModel, BaseSiteSetting):
 
     edit_handler = TabbedInterface([
         ObjectList([
-            MultiFieldPanel([
-                FieldPanel("clients_may_upload"), FieldPanel("clients_may_open_requests"),
-                FieldPanel("clients_may_post_messages"), FieldPanel("clients_see_billing"),
-            ], heading=_("What clients may do in every workspace")),
+            FirmSwitchesPanel(heading=_("What clients may do in every workspace")),
             MultiFieldPanel([
                 FieldPanel("allow_magic_link"), FieldPanel("magic_link_days"),
                 FieldPanel("allow_password"),
@@ -420,9 +412,22 @@ class FirmSettings(ClusterableModel, BaseSiteSetting):
     ])
 
     select_related = ["logo", "favicon"]
+    base_form_class = FirmSettingsForm
 
     class Meta:
         verbose_name = _("client portal settings")
+
+    def switch_on(self, switch):
+        """Whether a firm switch (a FirmSwitch or its key) is on for this Site. A key that no
+        installed tool declares is off: no switch exists for a tool that is not installed."""
+        if isinstance(switch, str):
+            switch = registry.firm_switch(switch)
+            if switch is None:
+                return False
+        return bool((self.switches or {}).get(switch.key, switch.default))
+
+    def set_switch(self, key, value):
+        self.switches = {**(self.switches or {}), key: bool(value)}
 
     def clean(self):
         super().clean()

@@ -29,7 +29,8 @@ class Tool:
     prefix, urlconf: the tool's portal pages are the dotted module `urlconf` mounted at
         /<workspace>/<prefix>/ by the root URLconf; no page inside a workspace may use
         `prefix` as its slug (workspaces.slugs).
-    global_permission: a boolean field of FirmSettings that must be on, or None.
+    firm_switches: the tool's firm-wide switches (FirmSwitch), shown on the firm settings
+        screen of every Site while the tool is installed.
     dashboard_panels: callables (request, workspace) -> dict with `template` and context,
         or None to show nothing.
     audience: who among the members may use the tool (None: all of them).
@@ -42,7 +43,7 @@ class Tool:
     icon: str = "folder"
     prefix: str | None = None
     urlconf: str | None = None
-    global_permission: str | None = None
+    firm_switches: tuple = field(default_factory=tuple)
     order: int = 100
     dashboard_panels: tuple = field(default_factory=tuple)
     # (user, workspace) -> bool: whether this member may use the tool at all (billing is for
@@ -51,6 +52,30 @@ class Tool:
     # Callables (workspace, start, end) -> dict with "template" and context, or None: the
     # tool's section of the monthly workspace report.
     report_sections: tuple = field(default_factory=tuple)
+
+    def switches_for(self, action=None):
+        """The firm switches that must be on for a contact to use the tool at all (action
+        None), or to do `action` in it."""
+        return [switch for switch in self.firm_switches
+                if not switch.actions or (action is not None and action in switch.actions)]
+
+
+@dataclass(frozen=True)
+class FirmSwitch:
+    """A firm-wide switch that a tool declares: the ceiling for every workspace of a Site.
+
+    key: where the value is kept in FirmSettings.switches; unique across tools.
+    label, help: what the firm settings screen shows.
+    default: the value until the firm changes it.
+    actions: the actions of the tool it gates for contacts (("upload",): contacts may still
+        open the tool but not upload); empty: the whole tool (no menu entry, its URLs 404).
+    """
+
+    key: str
+    label: str
+    help: str = ""
+    default: bool = True
+    actions: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -76,12 +101,37 @@ def register_tool(tool):
     if clash:
         raise ImproperlyConfigured(
             f"Tools {clash.slug!r} and {tool.slug!r} both claim the prefix {tool.prefix!r}.")
+    for switch in tool.firm_switches:
+        owner = next((other for other in tools.values() if other.slug != tool.slug
+                      and switch.key in {s.key for s in other.firm_switches}), None)
+        if owner:
+            raise ImproperlyConfigured(
+                f"Tools {owner.slug!r} and {tool.slug!r} both declare the firm switch "
+                f"{switch.key!r}.")
     tools[tool.slug] = tool
     return tool
 
 
 def ordered_tools():
     return sorted(tools.values(), key=lambda t: t.order)
+
+
+def firm_switches():
+    """(tool, switch) for every firm switch of the installed tools, in menu order."""
+    return [(tool, switch) for tool in ordered_tools() for switch in tool.firm_switches]
+
+
+def firm_switch(key):
+    return next((switch for _tool, switch in firm_switches() if switch.key == key), None)
+
+
+def action_switches():
+    """{(tool slug, action): [switches]}: what the firm can forbid contacts to do."""
+    gated = {}
+    for tool, switch in firm_switches():
+        for action in switch.actions:
+            gated.setdefault((tool.slug, action), []).append(switch)
+    return gated
 
 
 def tool_prefixes():
@@ -109,3 +159,4 @@ def protect_through(model, via, tool=None):
 
 def tool_choices():
     return [(t.slug, t.label) for t in ordered_tools()]
+

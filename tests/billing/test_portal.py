@@ -195,7 +195,7 @@ def test_drafts_and_foreign_invoices_are_404(bills, client_for):
 
 def test_firm_switch_hides_billing_for_everyone(bills, client_for):
     firm = FirmSettings.for_site(bills.site)
-    firm.clients_see_billing = False
+    firm.set_switch("clients_see_billing", False)
     firm.save()
     billing_url = reverse("billing:invoices", args=["alpha"])
     client = client_for(bills.contact_a)

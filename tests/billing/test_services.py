@@ -158,7 +158,7 @@ def test_no_email_when_the_issue_fails_or_billing_is_off(bills, mailoutbox,
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         services.issue(services.create_draft(bills.ws_a, bills.staff, []), bills.staff)
     assert mailoutbox == []
-    bills.firm.clients_see_billing = False
+    bills.firm.set_switch("clients_see_billing", False)
     bills.firm.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.issue(new_draft(bills), bills.staff)

@@ -266,7 +266,7 @@ def test_no_upload_grant_means_404_and_nothing_stored(docs, client_for):
 def test_firm_switching_client_uploads_off_hides_the_drop_zone_and_refuses(docs, client_for):
     w = docs
     firm = FirmSettings.for_site(w.site)
-    firm.clients_may_upload = False
+    firm.set_switch("clients_may_upload", False)
     firm.save()
     before = FileVersion.objects.count()
     client = client_for(w.contact_a)

@@ -42,12 +42,33 @@ urlpatterns = [
 ]
 
 
+DUMMY_SWITCHES = (
+    registry.FirmSwitch(key="dummy_on", label="Clients may use Dummy"),
+    registry.FirmSwitch(key="dummy_upload", label="Clients may upload to Dummy",
+                        actions=("upload",)),
+)
+
+
 @pytest.fixture
 def dummy_tool():
     tool = register_tool(Tool(slug="dummy", label="Dummy", url_name="dummy_tool",
-                              global_permission="clients_see_billing"))
+                              firm_switches=DUMMY_SWITCHES))
     yield tool
     registry.tools.pop("dummy", None)
+
+
+@pytest.fixture
+def pages_behind_dummy(world, dummy_tool):
+    """Pages protected as if they belonged to the dummy tool, switched on in A."""
+    from wagtail.models import Page
+
+    original = registry.protected[Page]
+    registry.protected[Page] = registry.Protected(
+        Page, original.user_perm_model, original.group_perm_model, tool="dummy")
+    world.ws_a.enabled_tools = ["dummy"]
+    world.ws_a.save()
+    yield
+    registry.protected[Page] = original
 
 
 def fresh(user):
@@ -209,16 +230,30 @@ def test_explain_workspace_fetched_as_plain_page_agrees_with_can_view_page(world
                     "rex@alpha.test": False, "rita@alpha.test": False}
 
 
-def test_explain_global_permission_off(world):
+def test_explain_global_permission_off(world, pages_behind_dummy):
     assert access.explain(world.contact_a, "upload", world.page_a).steps[0].allowed
-    world.firm.clients_may_upload = False
+    world.firm.set_switch("dummy_upload", False)
     world.firm.save()
     step = _deciding(world.contact_a, "upload", world.page_a, False)
     assert step.layer == access.GLOBAL
-    assert "clients may upload files" in step.reason
-    # The global layer is the ceiling: the same firm setting empties `visible` too.
-    assert not access.visible(world.contact_a, world.ws_a, type(world.page_a).objects.all(),
+    assert step.reason == "The firm does not let clients do this (Clients may upload to Dummy)."
+    # The global layer is the ceiling: the same firm switch empties `visible` too, for that
+    # action only.
+    pages = type(world.page_a).objects.all()
+    assert not access.visible(fresh(world.contact_a), world.ws_a, pages,
                               action="upload").exists()
+    assert access.visible(fresh(world.contact_a), world.ws_a, pages).exists()
+    assert access.explain(world.contact_a, "view", world.page_a).allowed
+
+
+def test_action_switches_come_from_the_installed_tools(dummy_tool):
+    gated = registry.action_switches()
+    assert [s.key for s in gated[("dummy", "upload")]] == ["dummy_upload"]
+    assert [s.key for s in gated[("files", "upload")]] == ["clients_may_upload"]
+    assert not any(action in {"request", "message"} for _tool, action in gated)
+    declared = {(tool.slug, s.key) for tool, s in registry.firm_switches()}
+    assert {("files", "clients_may_upload"), ("billing", "clients_see_billing"),
+            ("dummy", "dummy_on"), ("dummy", "dummy_upload")} <= declared
 
 
 def test_explain_archived_workspace_refuses_changes_at_tool_layer(world):
@@ -245,36 +280,32 @@ def test_tools_for_follows_workspace_switch_and_firm_setting(world, dummy_tool):
     assert access.tools_for(world.contact_a, ws, firm) == [dummy_tool]
     assert access.tool_available(world.contact_a, ws, firm, "dummy")
 
-    firm.clients_see_billing = False
+    firm.set_switch("dummy_on", False)
     assert access.tools_for(world.contact_a, ws, firm) == []
-
-    firm.clients_see_billing = True
+    # An action switch leaves the tool open.
+    firm.set_switch("dummy_on", True)
+    firm.set_switch("dummy_upload", False)
+    assert access.tools_for(world.contact_a, ws, firm) == [dummy_tool]
     for outsider in (world.contact_b, world.revoked, world.removed, world.staff, AnonymousUser()):
         assert access.tools_for(outsider, ws, firm) == []
 
 
-def test_explain_names_the_tool_layers(world, dummy_tool):
-    # A protected model behind the dummy tool: the workspace's switch and the firm's setting
+def test_explain_names_the_tool_layers(world, pages_behind_dummy):
+    # A protected model behind the dummy tool: the workspace's switch and the firm's switch
     # are named in the explanation.
-    from wagtail.models import Page
-
-    original = registry.protected[Page]
-    registry.protected[Page] = registry.Protected(
-        Page, original.user_perm_model, original.group_perm_model, tool="dummy")
-    try:
-        step = _deciding(world.contact_a, "view", world.page_a, False)
-        assert (step.layer, step.reason) == (access.TOOL,
-                                             "Dummy is switched off in this workspace.")
-        world.ws_a.enabled_tools = ["dummy"]
-        world.ws_a.save()
-        assert _deciding(world.contact_a, "view", world.page_a, True).layer == access.OBJECT
-        world.firm.clients_see_billing = False
-        world.firm.save()
-        step = _deciding(world.contact_a, "view", world.page_a, False)
-        assert (step.layer, step.reason) == (access.GLOBAL,
-                                             "The firm has switched Dummy off for clients.")
-    finally:
-        registry.protected[Page] = original
+    world.ws_a.enabled_tools = []
+    world.ws_a.save()
+    step = _deciding(world.contact_a, "view", world.page_a, False)
+    assert (step.layer, step.reason) == (access.TOOL,
+                                         "Dummy is switched off in this workspace.")
+    world.ws_a.enabled_tools = ["dummy"]
+    world.ws_a.save()
+    assert _deciding(world.contact_a, "view", world.page_a, True).layer == access.OBJECT
+    world.firm.set_switch("dummy_on", False)
+    world.firm.save()
+    step = _deciding(world.contact_a, "view", world.page_a, False)
+    assert (step.layer, step.reason) == (access.GLOBAL,
+                                         "The firm has switched Dummy off for clients.")
 
 
 @pytest.mark.urls(__name__)
@@ -294,7 +325,7 @@ def test_dashboard_menu_shows_tool_only_when_allowed(world, dummy_tool, client_f
     assert ">Dummy<" in client_for(world.contact_a).get(world.ws_a.url).content.decode()
     assert client_for(world.contact_a).get(tool_url).status_code == 200
 
-    world.firm.clients_see_billing = False
+    world.firm.set_switch("dummy_on", False)
     world.firm.save()
     assert not menu_has_tool()
     assert client_for(world.contact_a).get(tool_url).status_code == 404
@@ -309,7 +340,7 @@ def test_workspace_edit_form_has_tool_checkbox_only_when_registered(world, clien
     assert 'value="dummy"' not in html
 
     register_tool(Tool(slug="dummy", label="Dummy", url_name="dummy_tool",
-                       global_permission="clients_see_billing"))
+                       firm_switches=DUMMY_SWITCHES))
     try:
         response = client_for(world.admin).get(url)
         assert response.status_code == 200
@@ -355,7 +386,7 @@ def test_workspace_view_mixin(world, dummy_tool):
     assert anonymous["Location"].startswith(reverse("portal:login") + "?next=")
 
     # Switched off by the firm for every workspace: 404 again.
-    world.firm.clients_see_billing = False
+    world.firm.set_switch("dummy_on", False)
     world.firm.save()
     assert _call_view(fresh(world.contact_a), ws).status_code == 404
 

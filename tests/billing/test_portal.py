@@ -244,7 +244,7 @@ def test_dashboard_panel_when_all_is_paid_and_when_nothing_issued(bills, client_
 
 
 def test_drafts_are_404_for_every_contact(bills, client_for):
-    from ..security.cases_billing import DRAFT_ROUTES
+    from .isolation_cases import DRAFT_ROUTES
 
     people = (bills.contact_a, bills.contact_a2, bills.contact_b, bills.revoked,
               bills.removed)

@@ -1,16 +1,23 @@
 """Isolation over every route of the portal.
 
-Every URL pattern outside the staff admin must have a case here, and every Wagtail page type
-a page case; a new route or page type without one fails `test_every_route_has_a_case`.
-For each object route: an outsider (contact of another workspace), a revoked contact, a
-contact removed from the workspace and a member without the object grant get 404; anonymous
-visitors are sent to the login page; the permitted contact gets the page (so a case cannot
-pass by answering 404 to everybody).
+Every URL pattern outside the staff admin must have a case, and every Wagtail page type a
+page case; a new route or page type without one fails `test_every_route_has_a_case`. The
+spine's routes have their cases here; each installed app's are found in its own test folder
+(`tests/<app label>/isolation_cases.py`, see cases.py), so this folder names no tool.
+For each object route: anonymous visitors are sent to the login page (and back), then an
+outsider (contact of another workspace), a revoked contact, a contact removed from the
+workspace and a member without the object grant get 404, all before the permitted contact
+gets the page (so a case cannot pass by answering 404 to everybody, and a refusal cannot come
+from the permitted POST having changed the object first).
 """
 
+import importlib
+import importlib.util
 from contextvars import ContextVar
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.documents import get_document_model
@@ -20,7 +27,7 @@ from portal_pages.models import ContentPage, PortalHomePage
 from workspaces.models import WorkspacePage
 
 from ..factories import publish
-from .cases import ACCOUNT, NOBODY, OBJECT, PAGES, PUBLIC, Case
+from .cases import ACCOUNT, NOBODY, NOT_FOUND, OBJECT, PAGES, PUBLIC, Case
 
 pytestmark = pytest.mark.django_db
 case_world = ContextVar("case_world")
@@ -36,16 +43,27 @@ ROUTES = {
     "portal:magic_sent": Case(PUBLIC, lambda w: reverse("portal:magic_sent")),
     "portal:magic_link": Case(PUBLIC, lambda w: reverse("portal:magic_link") + "?token=x"),
     "portal:magic_confirm": Case(PUBLIC, lambda w: reverse("portal:magic_confirm")),
-    "wagtail_login_redirect": Case(PUBLIC, lambda w: "/_util/login/"),
+    "wagtail_login_redirect": Case(PUBLIC, lambda w: "/_util/login/",
+                                   anonymous_to=lambda w, url: reverse("portal:login")),
     # Shadowed by wagtail_login_redirect above: the same URL, never reached.
-    "wagtailcore_login": Case(PUBLIC, lambda w: "/_util/login/"),
-    "portal:logout": Case(ACCOUNT, lambda w: reverse("portal:logout"), method="post"),
+    "wagtailcore_login": Case(PUBLIC, lambda w: "/_util/login/",
+                              anonymous_to=lambda w, url: reverse("portal:login")),
+    # Logging out and leaving a preview need no session: anonymous visitors land where a
+    # signed-in contact would.
+    "portal:logout": Case(ACCOUNT, lambda w: reverse("portal:logout"), method="post",
+                          anonymous_to=lambda w, url: reverse("portal:login"),
+                          redirect_to=lambda w: reverse("portal:login")),
     "portal:set_password": Case(ACCOUNT, lambda w: reverse("portal:set_password")),
     "portal:profile": Case(ACCOUNT, lambda w: reverse("portal:profile")),
-    "portal:switcher": Case(ACCOUNT, lambda w: reverse("portal:switcher")),
+    # contact_a has one workspace: the switcher takes them there.
+    "portal:switcher": Case(ACCOUNT, lambda w: reverse("portal:switcher"),
+                            redirect_to=lambda w: w.ws_a.url),
     "portal:preview_exit": Case(ACCOUNT, lambda w: reverse("portal:preview_exit"),
-                                method="post"),
-    "wagtaildocs_serve": Case(OBJECT, _doc_url),
+                                method="post",
+                                anonymous_to=lambda w, url: reverse("portal:switcher"),
+                                redirect_to=lambda w: reverse("portal:switcher")),
+    # A library document answers anonymous visitors 404: its address says nothing.
+    "wagtaildocs_serve": Case(OBJECT, _doc_url, anonymous_to=NOT_FOUND),
     "wagtaildocs_authenticate_with_password": Case(
         NOBODY, lambda w: reverse("wagtaildocs_authenticate_with_password", args=[1])),
     "wagtailcore_authenticate_with_password": Case(
@@ -54,9 +72,26 @@ ROUTES = {
     "wagtail_serve": Case(PAGES),
 }
 
-# Tool apps keep their cases beside this file (cases_<app>.py, a ROUTES dict each).
-for _module in ("cases_files", "cases_approvals", "cases_billing", "cases_reports"):
-    ROUTES.update(__import__(f"tests.security.{_module}", fromlist=["ROUTES"]).ROUTES)
+
+
+def app_case_modules():
+    """`tests.<label>.isolation_cases` of every installed app that has one, in the order of
+    INSTALLED_APPS (an app's `build` may rely on those of the apps before it)."""
+    modules = []
+    for config in apps.get_app_configs():
+        package = f"tests.{config.label}"
+        if importlib.util.find_spec(package) is None:
+            continue
+        if importlib.util.find_spec(f"{package}.isolation_cases") is not None:
+            modules.append(importlib.import_module(f"{package}.isolation_cases"))
+    return modules
+
+
+APP_CASES = app_case_modules()
+for _module in APP_CASES:
+    _clash = set(ROUTES) & set(_module.ROUTES)
+    assert not _clash, f"{_module.__name__} repeats cases: {_clash}"
+    ROUTES.update(_module.ROUTES)
 
 PAGE_CASES = {
     PortalHomePage: Case(PUBLIC, lambda w: w.home.url),
@@ -84,9 +119,13 @@ def portal_routes():
 
 @pytest.fixture
 def w(docs, bills):
-    """The shared world with its files and invoices (`build_documents`, `build_billing`), plus
-    a CMS document linked only from A's private page."""
+    """The shared world with its files and invoices (the conftest's `docs` and `bills`
+    layers), whatever else the installed apps' cases build (`build(world)`), and a CMS
+    document linked only from A's private page."""
     world = docs
+    for module in APP_CASES:
+        if hasattr(module, "build"):
+            module.build(world)
     document = get_document_model().objects.create(
         title="Payroll 2026", file=ContentFile(b"%PDF-1.4 salaries", name="payroll.pdf"))
     page = world.page_a_private.specific
@@ -122,6 +161,15 @@ def _request(client, case, url):
     return getattr(client, case.method)(url)
 
 
+def login_redirect(url):
+    return redirect_to_login(url)["Location"]
+
+
+def assert_redirect(response, expected, who):
+    assert response.status_code == 302, f"{who} got {response.status_code}"
+    assert response["Location"] == expected, f"{who} was sent to {response['Location']}"
+
+
 @pytest.mark.parametrize(("name", "case"), ALL_CASES, ids=[n for n, _c in ALL_CASES])
 def test_route_isolation(name, case, w, client_for):
     url = case.url(w)
@@ -130,32 +178,41 @@ def test_route_isolation(name, case, w, client_for):
     if case.kind == PUBLIC:
         assert anonymous.status_code in (200, 302, 400), anonymous.status_code
         if anonymous.status_code == 302:
-            assert "/login/" in anonymous["Location"] or anonymous["Location"].startswith("/")
+            assert case.anonymous_to, f"{name}: a public route redirects; say where to"
+            assert_redirect(anonymous, case.anonymous_to(w, url), "anonymous")
         return
     if case.kind == NOBODY:
         for user in (None, w.contact_a, w.contact_b, w.revoked, w.contact_a2):
             assert _request(client_for(user), case, url).status_code == 404
         return
+    if case.anonymous_to is NOT_FOUND:
+        assert anonymous.status_code == 404, f"{name}: anonymous got {anonymous.status_code}"
+    expected = (None if case.anonymous_to is NOT_FOUND else
+                case.anonymous_to(w, url) if case.anonymous_to else login_redirect(url))
     if case.kind == ACCOUNT:
-        assert anonymous.status_code == 302
-        assert reverse("portal:login") in anonymous["Location"] or case.method == "post"
+        assert_redirect(anonymous, expected, f"{name}: anonymous")
         mine = _request(client_for(w.contact_a), case, url)
-        assert mine.status_code in (200, 302)
+        assert mine.status_code in (200, 302), f"{name}: the contact got {mine.status_code}"
+        if mine.status_code == 302 or case.redirect_to:
+            assert case.redirect_to, f"{name}: the contact is redirected; say where to"
+            assert_redirect(mine, case.redirect_to(w), f"{name}: the contact")
         return
 
-    # OBJECT: only the permitted contact gets it.
-    assert anonymous.status_code in (302, 404)
-    if anonymous.status_code == 302:
-        assert reverse("portal:login") in anonymous["Location"]
-    permitted = _request(client_for(w.contact_a), case, url)
-    assert permitted.status_code in case.ok, f"{name}: the permitted contact got " \
-                                         f"{permitted.status_code}"
+    # OBJECT: anonymous visitors log in first; everyone else but the permitted contact gets
+    # 404, asked before the permitted contact's request can change anything.
+    if expected is not None:
+        assert_redirect(anonymous, expected, f"{name}: anonymous")
     refused = [("outsider", w.contact_b), ("revoked", w.revoked), ("removed", w.removed)]
     if case.object_grant:
         refused.append(("unpermitted", w.contact_a2))
     for persona, user in refused:
         response = _request(client_for(user), case, url)
         assert response.status_code == 404, f"{name}: {persona} got {response.status_code}"
+    permitted = _request(client_for(w.contact_a), case, url)
+    assert permitted.status_code in case.ok, f"{name}: the permitted contact got " \
+                                         f"{permitted.status_code}"
+    if case.redirect_to:
+        assert_redirect(permitted, case.redirect_to(w), f"{name}: the permitted contact")
 
 
 def test_staff_only_page_is_404_even_for_members(w, client_for):

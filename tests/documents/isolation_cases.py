@@ -1,14 +1,20 @@
-"""Isolation cases for the files routes (merged into test_isolation.ROUTES).
+"""Isolation cases of the documents app's portal routes (files and approvals), found by
+tests/security/test_isolation.py as `tests.<app>.isolation_cases` of an installed app.
 
-The world is `tests.conftest.build_documents`: folder_a and its files are for contact_a only
-(view, upload, manage); contact_a2 is a member of A without that grant.
+The world is the shared `docs` layer (`tests.conftest.build_documents`): folder_a and its
+files are for
+contact_a only (view, upload, manage); contact_a2 is a member of A without that grant.
+approval_a (on file_a in folder_a) asks contact_a, the revoked and the removed contacts;
+contact_a2 is neither asked nor granted the folder.
 """
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from ..samples import pdf_upload, png_bytes
-from .cases import OBJECT, Case
+from ..security.cases import OBJECT, Case
+
+__all__ = ["ROUTES"]
 
 POSTED = (200, 302)
 
@@ -30,7 +36,7 @@ def _thumbnail_url(w):
     return reverse("documents:file_thumbnail", args=[w.ws_a.slug, w.image_a.pk])
 
 
-ROUTES = {
+FILES_ROUTES = {
     # Every member of A reaches the tool's front page and search; their contents are
     # filtered (tests/documents/test_portal_files.py).
     "documents:folder_root": Case(OBJECT,
@@ -67,3 +73,32 @@ ROUTES = {
     "documents:file_delete": Case(OBJECT, _file("file_delete"), method="post", ok=POSTED,
                                   data=lambda w: {}),
 }
+
+
+def _decided(w):
+    """approval_a, decided by contact_a (a certificate exists only for a decided request)."""
+    from documents import approvals
+    from documents.models import ApprovalDecision
+
+    if not w.approval_a.decisions.exists():
+        approvals.decide(w.approval_a, w.contact_a, ApprovalDecision.Decision.APPROVED,
+                         ip="192.0.2.10")
+    return w.approval_a
+
+
+APPROVALS_ROUTES = {
+    # Every member of A reaches the tool's front page; its contents are filtered.
+    "approvals:queue": Case(OBJECT,
+        lambda w: reverse("approvals:queue", args=[w.ws_a.slug]), object_grant=False),
+    "approvals:detail": Case(OBJECT,
+        lambda w: reverse("approvals:detail", args=[w.ws_a.slug, w.approval_a.pk])),
+    "approvals:decide": Case(OBJECT,
+        lambda w: reverse("approvals:decide", args=[w.ws_a.slug, w.approval_a.pk]),
+        method="post", ok=(302,),
+        data=lambda w: {"decision": "approved", "comment": "",
+                        "version": w.approval_a.version_id}),
+    "approvals:certificate": Case(OBJECT,
+        lambda w: reverse("approvals:certificate", args=[w.ws_a.slug, _decided(w).pk])),
+}
+
+ROUTES = {**FILES_ROUTES, **APPROVALS_ROUTES}

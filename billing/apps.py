@@ -38,3 +38,4 @@ class BillingConfig(AppConfig):
             slug="reports", label=_("Reports"), url_name="reports:list", icon="chart",
             prefix="reports", urlconf="billing.urls_reports", order=40,
             audience=audience.sees_reports))
+        registry.register_demo(registry.DemoPart("billing", workspace="billing.demo.load"))

@@ -30,3 +30,4 @@ class DocumentsConfig(AppConfig):
             prefix="approvals", urlconf="documents.urls_approvals", order=20,
             dashboard_panels=(views_approvals.pending_approvals_panel,),
             report_sections=(report_sections.approvals_section,)))
+        registry.register_demo(registry.DemoPart("documents", workspace="documents.demo.load"))

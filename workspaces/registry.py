@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 tools = {}
 protected = {}
+demos = {}
 
 PREFIX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -160,3 +161,49 @@ def protect_through(model, via, tool=None):
 def tool_choices():
     return [(t.slug, t.label) for t in ordered_tools()]
 
+
+@dataclass(frozen=True)
+class DemoPart:
+    """An app's part of `manage.py load_demo`, which builds the firm, its people and its
+    workspaces and then calls every part, in the order of INSTALLED_APPS.
+
+    site: (home, firm, users) -> None, once, after the Site, its home page, the firm settings
+        and the people exist. users: {email: User}.
+    workspace: (workspace, users, staff) -> None, for each demo workspace, published with its
+        members and team; staff: its first team member.
+    Either may be a dotted path, imported only when the demo is loaded. Both must be safe to
+    run twice.
+    """
+
+    app: str
+    site: object = None
+    workspace: object = None
+
+    def load_site(self, home, firm, users):
+        if self.site:
+            _callable(self.site)(home, firm, users)
+
+    def load_workspace(self, workspace, users, staff):
+        if self.workspace:
+            _callable(self.workspace)(workspace, users, staff)
+
+
+def _callable(target):
+    if isinstance(target, str):
+        from django.utils.module_loading import import_string
+
+        return import_string(target)
+    return target
+
+
+def register_demo(part):
+    demos[part.app] = part
+    return part
+
+
+def demo_parts():
+    """The registered demo parts in the order of INSTALLED_APPS."""
+    from django.apps import apps
+
+    order = {config.label: index for index, config in enumerate(apps.get_app_configs())}
+    return sorted(demos.values(), key=lambda part: order.get(part.app, len(order)))

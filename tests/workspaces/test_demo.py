@@ -89,3 +89,22 @@ def test_demo_has_invoices_payments_and_a_report(django_capture_on_commit_callba
     assert sorted(i.status for i in bakery) == ["overdue", "paid", "partly_paid"]
     assert all(i.number for i in Invoice.objects.all())
     assert Report.objects.filter(workspace__slug="harbor-bakery", state="ready").exists()
+
+
+def test_the_demo_command_names_no_page_type_and_no_tool():
+    """The spine's command only builds the firm, people and workspaces; the apps add their
+    parts through `registry.register_demo`."""
+    import ast
+    from pathlib import Path
+
+    from workspaces import registry
+    from workspaces.management.commands import load_demo
+
+    tree = ast.parse(Path(load_demo.__file__).read_text())
+    imported = {node.module.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.Import) for alias in node.names}
+    assert imported <= {"io", "django", "PIL", "wagtail", "workspaces"}
+    apps_with_parts = [part.app for part in registry.demo_parts()]
+    assert apps_with_parts[:3] == ["portal_pages", "documents", "billing"]

@@ -1,25 +1,20 @@
 """Demo data: a branded firm, three client workspaces, staff and contacts. Safe to run twice."""
 
 import io
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils.module_loading import module_has_submodule
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from portal_pages.models import ContentPage, PortalHomePage
 from workspaces import registry
 from workspaces.emails import magic_link_url
 from workspaces.models import (
-    FirmMenuLink,
     FirmSettings,
     Membership,
     WorkspaceMenuLink,
@@ -28,16 +23,6 @@ from workspaces.models import (
 )
 
 User = get_user_model()
-
-
-def demo_modules():
-    """The `demo` modules of installed apps other than this one, each with a
-    `load(workspace, users, staff)` function."""
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name != "workspaces" and module_has_submodule(config.module, "demo"):
-            modules.append(import_module(f"{config.name}.demo"))
-    return modules
 
 STAFF = [
     # email, first, last, superuser
@@ -66,15 +51,6 @@ WORKSPACES = [
         "tags": ["accounting", "tax-season"],
         "team": [("maria@northwind.example", "Account manager")],
         "members": [("alice@harborbakery.example", "Owner"), ("ben@harborbakery.example", "CFO")],
-        "pages": [
-            ("Tax season checklist", "brief", "What we need from you, and by when.", "workspace",
-             []),
-            ("Status update: March", "update", "Bookkeeping reconciled through February.",
-             "workspace", []),
-            ("Payroll review notes", "page", "Salary figures for the owner and CFO only.",
-             "selected", ["ben@harborbakery.example"]),
-            ("Internal: engagement risk notes", "page", "Staff-only working notes.", "staff", []),
-        ],
     },
     {
         "slug": "lumen-studio",
@@ -84,11 +60,6 @@ WORKSPACES = [
         "team": [("maria@northwind.example", "Creative lead"),
                  ("tom@northwind.example", "Producer")],
         "members": [("dana@lumenstudio.example", "Marketing director")],
-        "pages": [
-            ("Campaign brief", "brief", "Audience, message and channels.", "workspace", []),
-            ("Statement of work", "sow", "Deliverables, timeline and fees.", "workspace", []),
-            ("Week 3 update", "update", "Concepts approved; shoot booked.", "workspace", []),
-        ],
     },
     {
         "slug": "keystone-logistics",
@@ -99,81 +70,8 @@ WORKSPACES = [
         "members": [("dana@lumenstudio.example", "Consultant"),
                     ("eve@keystone.example", "Office manager"),
                     ("felix@keystone.example", "Operations director")],
-        "pages": [
-            ("October monitoring report", "update", "99.98% uptime; two patches applied.",
-             "workspace", []),
-            ("Maintenance window: 14 November", "update", "Firewall firmware upgrade.",
-             "workspace", []),
-        ],
     },
 ]
-
-
-# Heading, bullet points and an optional callout (tone, title, text) for the demo pages.
-PAGE_DETAILS = {
-    "Tax season checklist": (
-        "What we need from you",
-        ["Bank and card statements for January to December",
-         "Payroll summaries and P60s for every employee",
-         "Receipts for equipment bought this year (the new oven counts)",
-         "Your mileage log, if you used your own car for deliveries"],
-        ("warning", "Deadline", "Please send everything by 15 March so that we can file "
-                                "in April."),
-    ),
-    "Status update: March": (
-        "Where things stand",
-        ["Bookkeeping reconciled through February",
-         "Two supplier invoices need a receipt: see your email",
-         "Draft accounts expected in the first week of April"],
-        ("success", "On track", "Nothing is blocking us at the moment."),
-    ),
-    "Payroll review notes": (
-        "For the owner and CFO",
-        ["Salary bands reviewed against the regional median",
-         "Pension contributions rise to 5% from April",
-         "Bonus pool proposal attached to the next update"],
-        None,
-    ),
-    "Internal: engagement risk notes": (
-        "Firm staff only",
-        ["Fee recovery on last year's engagement was 82%",
-         "Consider a fixed fee for next season"],
-        None,
-    ),
-    "Campaign brief": (
-        "The campaign at a glance",
-        ["Audience: design-minded professionals aged 28 to 45",
-         "Message: light that works as hard as you do",
-         "Channels: Instagram, a launch event, two trade magazines"],
-        ("info", "Your approval", "Tell us by Friday if the audience looks right."),
-    ),
-    "Statement of work": (
-        "Deliverables",
-        ["Campaign concept and key visual", "Six social posts a week for eight weeks",
-         "Launch event on 24 April", "A results report two weeks after launch"],
-        None,
-    ),
-    "Week 3 update": (
-        "This week",
-        ["Concepts approved on Tuesday", "Photo shoot booked for 2 April",
-         "Event venue shortlist: three options, costs in the next update"],
-        None,
-    ),
-    "October monitoring report": (
-        "Summary",
-        ["Uptime 99.98% across 42 monitored devices",
-         "Two security patches applied to the file server",
-         "One backup job retried after a network blip; verified the next morning"],
-        ("success", "No action needed", "Everything is running as it should."),
-    ),
-    "Maintenance window: 14 November": (
-        "What to expect",
-        ["Firewall firmware upgrade from 22:00 to 23:30",
-         "Internet access drops for about ten minutes during that time",
-         "Remote staff should save their work and disconnect the VPN before 22:00"],
-        ("warning", "Heads-up", "Tell us by 12 November if that evening does not suit you."),
-    ),
-}
 
 
 def make_logo():
@@ -205,26 +103,30 @@ class Command(BaseCommand):
     @transaction.atomic
     def load(self, base_url):
         site, home = self.site_and_home(base_url)
-        self.firm_settings(site, home)
+        firm = self.firm_settings(site)
         users = {email: self.staff(email, first, last, su) for email, first, last, su in STAFF}
         for email, first, last, has_access in CONTACTS:
             users[email] = self.contact(email, first, last, has_access)
+        # Each app adds its own part (registry.register_demo): pages, files, invoices...
+        parts = registry.demo_parts()
+        for part in parts:
+            part.load_site(home, firm, users)
         for spec in WORKSPACES:
             workspace = self.workspace(home, spec, users)
-            # Tool apps add their own demo content (a `demo` module with `load`).
             staff = users[spec["team"][0][0]]
-            for module in demo_modules():
-                module.load(workspace, users, staff)
+            for part in parts:
+                part.load_workspace(workspace, users, staff)
         return users
 
     def site_and_home(self, base_url):
         host, _sep, port = base_url.split("://", 1)[1].partition(":")
         root = Page.get_first_root_node()
-        home = PortalHomePage.objects.first()
+        # The Site's home is the page type that workspaces live under, whichever app has it.
+        home_model = WorkspacePage.allowed_parent_page_models()[0]
+        home = home_model.objects.first()
         if home is None:
-            home = root.add_child(instance=PortalHomePage(
-                title="Northwind Advisory", slug="northwind",
-                intro="<p>Your documents, updates and team, in one private place.</p>"))
+            home = root.add_child(instance=home_model(title="Northwind Advisory",
+                                                      slug="northwind"))
             home.save_revision().publish()
         site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
         site.hostname, site.port = host, int(port or 80)
@@ -235,7 +137,7 @@ class Command(BaseCommand):
             page.delete()
         return site, home
 
-    def firm_settings(self, site, home):
+    def firm_settings(self, site):
         firm = FirmSettings.for_site(site)
         firm.platform_name = "Northwind Client Hub"
         firm.primary_color, firm.accent_color = "#0f4c5c", "#e36414"
@@ -250,18 +152,7 @@ class Command(BaseCommand):
             logo.save()
         firm.logo = firm.favicon = logo
         firm.save()
-        privacy = ContentPage.objects.child_of(home).filter(slug="privacy").first()
-        if privacy is None:
-            privacy = home.add_child(instance=ContentPage(
-                title="Privacy notice", slug="privacy", summary="How we handle your data.",
-                body=[("rich_text", "<p>We keep your files in private storage and share them "
-                                    "only with the people you and we choose.</p>")]))
-            privacy.save_revision().publish()
-        links = [("Privacy", privacy, ""), ("Help centre", None, "https://example.com/help")]
-        if not firm.menu_links.exists():
-            for order, (label, page, url) in enumerate(links):
-                FirmMenuLink.objects.create(settings=firm, label=label, link_page=page,
-                                            link_url=url, sort_order=order)
+        return firm
 
     def staff(self, email, first, last, superuser):
         user = User.objects.filter(email=email).first()
@@ -300,30 +191,7 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 workspace=workspace, user=users[email],
                 defaults={"title": title, "is_active": True})
-        for title, kind, summary, visibility, chosen in spec["pages"]:
-            page = ContentPage.objects.child_of(workspace).filter(title=title).first()
-            if page is None:
-                page = workspace.add_child(instance=ContentPage(
-                    title=title, kind=kind, summary=summary, visibility=visibility,
-                    body=self.body_for(title, summary)))
-            page.visible_to.set([users[email] for email in chosen])
-            page.save_revision().publish()
         return workspace
-
-    @staticmethod
-    def body_for(title, summary):
-        details = PAGE_DETAILS.get(title)
-        if details is None:
-            return [("rich_text", f"<p>{summary}</p>")]
-        heading, items, callout = details
-        blocks = [
-            ("heading", {"text": heading, "level": "h2"}),
-            ("rich_text", "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"),
-        ]
-        if callout:
-            blocks.append(("callout", {"tone": callout[0], "title": callout[1],
-                                       "body": f"<p>{callout[2]}</p>"}))
-        return blocks
 
     def report(self, base_url, users):
         out = self.stdout.write

@@ -7,6 +7,9 @@ import dj_database_url
 from .base import *  # noqa: F403
 from .env import env
 
+# A tool that exists only in the tests: the proof of docs/DESIGN.md's "Adding a tool".
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_tool"]  # noqa: F405
+
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]

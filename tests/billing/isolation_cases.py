@@ -2,10 +2,9 @@
 tests/security/test_isolation.py as `tests.<app>.isolation_cases` of an installed app.
 
 The world is the shared `bills` layer (`tests.conftest.build_billing`): A's invoices and
-reports are for
-contact_a only; contact_a2 is a member of A who is not a billing contact, so every billing and
-reports URL is 404 for them (and they have no menu entry). report_a is a ready report of A.
-Drafts are 404 for everyone: see `DRAFT_ROUTES`.
+reports are for contact_a only; contact_a2 is a member of A who is not a billing contact,
+so every billing and reports URL is 404 for them (and they have no menu entry). report_a
+is a ready report of A. Drafts are 404 for everyone: see `DRAFT_ROUTES`.
 """
 
 from django.urls import reverse

@@ -2,9 +2,8 @@
 tests/security/test_isolation.py as `tests.<app>.isolation_cases` of an installed app.
 
 The world is the shared `docs` layer (`tests.conftest.build_documents`): folder_a and its
-files are for
-contact_a only (view, upload, manage); contact_a2 is a member of A without that grant.
-approval_a (on file_a in folder_a) asks contact_a, the revoked and the removed contacts;
+files are for contact_a only (view, upload, manage); contact_a2 is a member of A without
+that grant. approval_a (on file_a in folder_a) asks contact_a, the revoked and the removed contacts;
 contact_a2 is neither asked nor granted the folder.
 """
 

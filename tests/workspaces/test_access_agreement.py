@@ -90,6 +90,13 @@ def disagreements(w, model, names=PERSONAS, only=None):
 
 @pytest.fixture
 def full(docs, bills):
+    """The world with every installed app's records: the docs and bills layers, and what
+    the other apps' isolation cases build (tests/<app>/isolation_cases.py)."""
+    from ..security.test_isolation import APP_CASES
+
+    for module in APP_CASES:
+        if hasattr(module, "build"):
+            module.build(docs)
     return docs
 
 
@@ -120,9 +127,7 @@ def _pick(options, seed):
 
 
 def _firm_switches():
-    names = set(access.ACTION_GLOBALS.values()) | {
-        tool.global_permission for tool in registry.tools.values() if tool.global_permission}
-    return sorted(name for name in names if hasattr(FirmSettings, name))
+    return sorted(switch.key for _tool, switch in registry.firm_switches())
 
 
 def _grant_holders(w):
@@ -194,7 +199,7 @@ states = st.fixed_dictionaries({
 def apply(w, state):
     if state["firm_off"]:
         FirmSettings.objects.filter(pk=w.firm.pk).update(
-            **dict.fromkeys(state["firm_off"], False))
+            switches=dict.fromkeys(state["firm_off"], False))
     for ws_name, seed in state["tools_off"]:
         ws = getattr(w, ws_name)
         tools = list(WorkspacePage.objects.get(pk=ws.pk).enabled_tools or [])

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -239,4 +240,8 @@ def test_explain_and_visible_agree_after_any_changes(full, state, model_seed, ro
         row = _pick(rows(model, full), row_seed)
         problems = disagreements(full, model, names=CONTACTS, only=row)
         transaction.set_rollback(True)
+    # The shell's cache is not transactional: what this example cached from its rolled-back
+    # changes must not reach the next example (the product's changes commit, and their
+    # second bump after commit retires such entries; see DESIGN, "Speed of the shell").
+    cache.clear()
     assert not problems, "\n".join([f"after {state}:", *problems])

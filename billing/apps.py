@@ -27,6 +27,7 @@ class BillingConfig(AppConfig):
         registry.register_tool(registry.Tool(
             slug="billing", label=_("Billing"), url_name="billing:invoices", icon="receipt",
             prefix="billing", urlconf="billing.urls", order=30,
+            stylesheets=("billing/billing.css",),
             firm_switches=(registry.FirmSwitch(
                 key="clients_see_billing", label=_("Clients may see billing"),
                 help=_("Off: no contact sees invoices or statements, in any workspace, and "

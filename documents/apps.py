@@ -19,6 +19,7 @@ class DocumentsConfig(AppConfig):
         registry.register_tool(registry.Tool(
             slug="files", label=_("Files"), url_name="documents:folder_root", icon="folder",
             prefix="files", urlconf="documents.urls", order=10,
+            stylesheets=("documents/documents.css",),
             firm_switches=(registry.FirmSwitch(
                 key="clients_may_upload", label=_("Clients may upload files"),
                 help=_("Off: contacts only download; staff still upload in the admin."),
@@ -28,6 +29,7 @@ class DocumentsConfig(AppConfig):
         registry.register_tool(registry.Tool(
             slug="approvals", label=_("Approvals"), url_name="approvals:queue", icon="check",
             prefix="approvals", urlconf="documents.urls_approvals", order=20,
+            stylesheets=("documents/documents.css",),
             dashboard_panels=(views_approvals.pending_approvals_panel,),
             report_sections=(report_sections.approvals_section,)))
         registry.register_demo(registry.DemoPart("documents", workspace="documents.demo.load"))

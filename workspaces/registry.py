@@ -53,6 +53,10 @@ class Tool:
     # Callables (workspace, start, end) -> dict with "template" and context, or None: the
     # tool's section of the monthly workspace report.
     report_sections: tuple = field(default_factory=tuple)
+    # Static paths of the tool's own CSS, loaded once in the head of every page of a
+    # workspace where the tool is available (its pages and its dashboard panels); shared
+    # components (.status, .facts, .table, ...) are the shell's, in portal/portal.css.
+    stylesheets: tuple = field(default_factory=tuple)
 
     def switches_for(self, action=None):
         """The firm switches that must be on for a contact to use the tool at all (action

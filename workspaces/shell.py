@@ -141,14 +141,14 @@ def workspace_shell(request, workspace):
     return shell
 
 
-def menu_for(request, workspace, firm):
+def menu_for(request, workspace, tools):
     entries = []
     path = request.path
     links = list(site_shell(request).links)
     if workspace is not None:
         home = workspace.get_url(request)
         entries.append(MenuEntry(_("Dashboard"), home, "home", current=path == home))
-        for tool in access.tools_for(request.user, workspace, firm):
+        for tool in tools:
             url = reverse(tool.url_name, kwargs={"workspace": workspace.slug})
             entries.append(MenuEntry(str(tool.label), url, tool.icon,
                                      current=path.startswith(url)))
@@ -163,11 +163,15 @@ def shell_context(request):
     shell = site_shell(request)
     workspace = getattr(request, "workspace", None)
     user = request.user
+    tools = (access.tools_for(user, workspace, shell.firm)
+             if user.is_authenticated and workspace is not None else [])
     return {
         "firm": shell.firm,
         "brand": shell,
         "workspace": workspace,
         "workspaces": access.workspaces_for(user),
-        "menu": menu_for(request, workspace, shell.firm) if user.is_authenticated else [],
+        "menu": menu_for(request, workspace, tools) if user.is_authenticated else [],
+        # Each available tool's own CSS, once (files and approvals share theirs).
+        "stylesheets": list(dict.fromkeys(path for tool in tools for path in tool.stylesheets)),
         "preview": getattr(request, "preview", None),
     }

@@ -54,7 +54,7 @@ def user_logs(user, action):
 
 def row_for(html, text):
     """The <tr> of a listing that mentions `text`."""
-    rows = [row for row in html.split("<tr>") if text in row]
+    rows = [row for row in re.split(r"<tr[\s>]", html) if text in row]
     assert len(rows) == 1, f"expected one row mentioning {text!r}, found {len(rows)}"
     return rows[0].split("</tr>")[0]
 

@@ -4,7 +4,7 @@ Who may do what (`billing.policies.InvoicePermissionPolicy`): a staff member wor
 invoices of the workspaces they serve (their teams'; firm admins: all), the same rule as a
 workspace's Contacts and Files screens. Other workspaces' invoices are not listed and their
 URLs answer 404. Only drafts are edited through the form (and only drafts deleted); an issued
-or void invoice's edit URL shows it read only with its actions (`billing.admin_views`).
+or void invoice's edit URL shows it read only with its actions (`billing.admin.actions`).
 """
 
 import django_filters
@@ -236,7 +236,7 @@ class InvoiceEditView(ServedQuerysetMixin, generic.EditView):
     def get(self, request, *args, **kwargs):
         invoice = self.get_object()
         if not invoice.is_draft:
-            from .admin_views import InvoiceDetailView
+            from .admin.actions import InvoiceDetailView
 
             return InvoiceDetailView.as_view()(request, invoice=invoice)
         return super().get(request, *args, **kwargs)
@@ -254,7 +254,7 @@ class InvoiceEditView(ServedQuerysetMixin, generic.EditView):
 
     @cached_property
     def header_buttons(self):
-        from .admin_views import action_buttons
+        from .admin.actions import action_buttons
 
         return action_buttons(self.object)
 
@@ -297,7 +297,7 @@ class DraftTotalsPanel(Panel):
             return bool(self.instance and self.instance.pk)
 
         def get_context_data(self, parent_context=None):
-            from .admin_views import invoice_summary
+            from .admin.actions import invoice_summary
 
             context = super().get_context_data(parent_context)
             invoice = self.instance

@@ -21,7 +21,7 @@ from wagtail.admin.widgets.button import Button
 from workspaces import access
 from workspaces.models import WorkspacePage
 
-from . import admin_views
+from .admin import actions as admin_views
 from .models import BillingSettings
 from .viewsets import invoice_viewset
 

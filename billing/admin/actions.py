@@ -26,9 +26,9 @@ from workspaces import access
 from workspaces.admin_views import WorkspaceAdminView
 from workspaces.blobs import serving
 
-from . import admin_forms, audience, money, services
-from .models import Invoice, Report, WorkspaceBilling
-from .policies import invoice_policy, report_policy
+from .. import admin_forms, audience, money, services
+from ..models import Invoice, Report, WorkspaceBilling
+from ..policies import invoice_policy, report_policy
 
 
 def served_invoice_or_404(request, invoice_id):
@@ -254,7 +254,7 @@ class IssueView(InvoiceActionView):
         return super().get(request, *args, **kwargs)
 
     def explanation(self):
-        from . import numbering
+        from .. import numbering
 
         invoice = self.invoice
         site = invoice.workspace.get_site()
@@ -379,7 +379,7 @@ class PdfView(InvoiceActionView):
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        from .pdf import invoice_filename, invoice_pdf
+        from ..pdf import invoice_filename, invoice_pdf
 
         return serving.generated(invoice_pdf(self.invoice), invoice_filename(self.invoice),
                                  "application/pdf")
@@ -453,7 +453,7 @@ class RequestReportView(WorkspaceBillingView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        from . import reports
+        from .. import reports
 
         form = admin_forms.ReportRequestForm(request.POST)
         if form.is_valid():

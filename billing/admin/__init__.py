@@ -1,0 +1,1 @@
+"""Staff screens of billing in the Wagtail admin."""

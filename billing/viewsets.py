@@ -4,7 +4,7 @@ Who may do what (`billing.policies.InvoicePermissionPolicy`): a staff member wor
 invoices of the workspaces they serve (their teams'; firm admins: all), the same rule as a
 workspace's Contacts and Files screens. Other workspaces' invoices are not listed and their
 URLs answer 404. Only drafts are edited through the form (and only drafts deleted); an issued
-or void invoice's edit URL shows it read only with its actions (`billing.admin.actions`).
+or void invoice's edit URL shows it read only with its actions (`billing.admin.invoice`).
 """
 
 import django_filters
@@ -38,6 +38,8 @@ from workspaces.access import served_workspaces
 from workspaces.models import WorkspacePage
 
 from . import money
+from .admin.base import invoice_summary
+from .admin.invoice import InvoiceDetailView, action_buttons
 from .admin_forms import InvoiceAdminForm, PlainDecimalInput
 from .models import Invoice
 from .policies import invoice_policy
@@ -236,8 +238,6 @@ class InvoiceEditView(ServedQuerysetMixin, generic.EditView):
     def get(self, request, *args, **kwargs):
         invoice = self.get_object()
         if not invoice.is_draft:
-            from .admin.actions import InvoiceDetailView
-
             return InvoiceDetailView.as_view()(request, invoice=invoice)
         return super().get(request, *args, **kwargs)
 
@@ -254,8 +254,6 @@ class InvoiceEditView(ServedQuerysetMixin, generic.EditView):
 
     @cached_property
     def header_buttons(self):
-        from .admin.actions import action_buttons
-
         return action_buttons(self.object)
 
 
@@ -297,8 +295,6 @@ class DraftTotalsPanel(Panel):
             return bool(self.instance and self.instance.pk)
 
         def get_context_data(self, parent_context=None):
-            from .admin.actions import invoice_summary
-
             context = super().get_context_data(parent_context)
             invoice = self.instance
             context.update(invoice=invoice, summary=invoice_summary(invoice))

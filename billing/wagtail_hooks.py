@@ -21,7 +21,7 @@ from wagtail.admin.widgets.button import Button
 from workspaces import access
 from workspaces.models import WorkspacePage
 
-from .admin import actions as admin_views
+from . import admin_urls
 from .models import BillingSettings
 from .viewsets import invoice_viewset
 
@@ -33,7 +33,7 @@ def register_invoice_viewset():
 
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
-    return [path("billing/", include((admin_views.urlpatterns, "billing_admin")))]
+    return [path("billing/", include((admin_urls.urlpatterns, "billing_admin")))]
 
 
 @hooks.register("register_page_header_buttons")

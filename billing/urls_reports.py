@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_reports
+from .views import reports as views_reports
 
 app_name = "reports"
 

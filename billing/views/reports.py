@@ -12,7 +12,7 @@ from workspaces import access
 from workspaces.blobs.serving import serve_blob
 from workspaces.views.portal import WorkspaceViewMixin
 
-from .models import Report
+from ..models import Report
 
 
 class ReportListView(WorkspaceViewMixin, TemplateView):

@@ -23,9 +23,9 @@ from workspaces.pdf import PDFError
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
-from . import pdf
-from . import statement as statements
-from .models import Invoice
+from .. import pdf
+from .. import statement as statements
+from ..models import Invoice
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The contact's side of billing in the portal."""

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import reports as views_reports
+from .views import reports
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views_reports.ReportListView.as_view(), name="list"),
-    path("<int:pk>/download/", views_reports.ReportDownloadView.as_view(), name="download"),
+    path("", reports.ReportListView.as_view(), name="list"),
+    path("<int:pk>/download/", reports.ReportDownloadView.as_view(), name="download"),
 ]

@@ -5,6 +5,7 @@ workspace's report contacts (the tool's audience), and each report is fetched wi
 `access.get_visible_or_404` (ready reports granted to them only; anything else is 404).
 """
 
+from django.http import Http404
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -33,8 +34,6 @@ class ReportDownloadView(WorkspaceViewMixin, View):
         report = access.get_visible_or_404(request.user, self.workspace, Report.objects.all(),
                                            pk=kwargs["pk"])
         if not report.pdf:
-            from django.http import Http404
-
             raise Http404
         return serve_blob(request, report.pdf, f"report-{report.month:%Y-%m}.pdf",
                           "application/pdf", inline=False)

@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from ..samples import pdf_upload, png_bytes
+from ..security import admin_cases as admin
 from ..security.cases import OBJECT, Case
 
-__all__ = ["ROUTES"]
+__all__ = ["ADMIN_DATA", "ADMIN_ROUTES", "ROUTES"]
 
 POSTED = (200, 302)
 
@@ -101,3 +102,44 @@ APPROVALS_ROUTES = {
 }
 
 ROUTES = {**FILES_ROUTES, **APPROVALS_ROUTES}
+
+# The staff admin's files and approvals routes (documents/admin_views.py), found by
+# tests/security/test_admin_isolation.py. The world is the shared `docs` layer.
+ADMIN_DATA = ["Payroll", "salaries.pdf"]
+
+ADMIN_ROUTES = {
+    "documents_admin:root": admin.rev("documents_admin:root", "ws_a", sees="Payroll"),
+    "documents_admin:trash": admin.rev("documents_admin:trash", "ws_a", sees="Workspace A"),
+    "documents_admin:folder": admin.rev("documents_admin:folder", "folder_a",
+                                        sees="salaries.pdf"),
+    # POST-only, answered by a redirect back to the folder or file (the upload refused, no
+    # file being sent).
+    "documents_admin:upload": admin.rev("documents_admin:upload", "folder_a", method="post",
+                                        staff_status=(302,)),
+    "documents_admin:folder_edit": admin.rev("documents_admin:folder_edit", "folder_a",
+                                             sees="Payroll"),
+    "documents_admin:folder_access": admin.rev("documents_admin:folder_access", "folder_a",
+                                               sees="ann@alpha.test"),
+    "documents_admin:folder_delete": admin.rev("documents_admin:folder_delete", "folder_a",
+                                               sees="Payroll"),
+    "documents_admin:file": admin.rev("documents_admin:file", "file_a", sees="salaries.pdf"),
+    "documents_admin:new_version": admin.rev("documents_admin:new_version", "file_a",
+                                             method="post", staff_status=(302,)),
+    "documents_admin:file_delete": admin.rev("documents_admin:file_delete", "file_a",
+                                             sees="salaries.pdf"),
+    "documents_admin:request_approval": admin.rev("documents_admin:request_approval",
+                                                  "file_a", sees="ann@alpha.test"),
+    "documents_admin:download": admin.rev("documents_admin:download", "version_a1"),
+    "documents_admin:restore_version": admin.rev("documents_admin:restore_version",
+                                                 "version_a1", method="post",
+                                                 staff_status=(302,)),
+    "documents_admin:approvals": admin.url("/admin/documents/approvals/", "salaries.pdf"),
+    "documents_admin:approval": admin.rev("documents_admin:approval", "approval_a",
+                                          sees="salaries.pdf"),
+    # POST-only: the request is cancelled, then back to the approval.
+    "documents_admin:cancel_approval": admin.rev("documents_admin:cancel_approval",
+                                                 "approval_a", method="post",
+                                                 staff_status=(302,)),
+    "documents_admin:certificate": admin.url(
+        lambda w: reverse("documents_admin:certificate", args=[_decided(w).pk]), scoped=True),
+}

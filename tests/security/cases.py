@@ -3,7 +3,8 @@
 An app's cases live in its own test folder, `tests/<app label>/isolation_cases.py`, with a
 `ROUTES` dict ({URL name: Case}) and, unless the shared world's layers (tests/conftest.py)
 hold its objects already, a `build(world)` function that adds them; test_isolation.py finds
-them for every installed app.
+them for every installed app. The same module may give the app's staff-admin cases
+(`ADMIN_ROUTES`, see admin_cases.py).
 """
 
 from collections.abc import Callable

@@ -1,11 +1,15 @@
 """Isolation over every route of the staff admin.
 
 A staff member on workspace B's team only ("bob") walks every admin URL pattern against
-workspace A's objects: pages, library documents, contacts, folders, files, approvals,
-invoices, reports, the site history. Each route has a case; a new admin route without one
-fails `test_every_admin_route_has_a_case`. Each object case answers 404 to bob and the page
-to A's own team member (`world.staff`), so a case cannot pass by refusing everybody; each
-listing, search or chooser case shows bob none of A's titles, numbers or contacts.
+workspace A's objects: pages, library documents, contacts, the site history, and whatever the
+installed tools add. Each route has a case; a new admin route without one fails
+`test_every_admin_route_has_a_case`. The spine's and Wagtail's cases are here; each installed
+app's are found in its own test folder (`ADMIN_ROUTES` in `tests/<app label>/isolation_cases.py`,
+see admin_cases.py), so this folder names no tool. A workspace-scoped case (the route takes
+the id of A or of a record in A) answers 404 to bob, asked first, then the page (or the
+route's normal answer) to A's own team member (`world.staff`), so a case cannot pass by
+refusing everybody; each listing, search or chooser case shows bob none of A's titles,
+numbers or contacts.
 """
 
 import pytest

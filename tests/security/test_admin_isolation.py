@@ -18,7 +18,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import get_resolver, reverse
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, GroupCollectionPermission, ReferenceIndex
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    ReferenceIndex,
+    Workflow,
+    WorkflowTask,
+)
 
 from workspaces import grants
 from workspaces.models import WorkspaceTeamMember
@@ -45,6 +52,15 @@ def library_editors():
             GroupCollectionPermission.objects.create(group=group, collection=root,
                                                      permission=perm)
     return group
+
+
+def review_workflow(page, group, user):
+    """A one-task review of `page` by `group`, started by `user`: its workflow state."""
+    task = GroupApprovalTask.objects.create(name="Team review")
+    task.groups.add(group)
+    workflow = Workflow.objects.create(name="Review")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow.start(page, user)
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +90,15 @@ def aw(django_db_setup, django_db_blocker):
         ReferenceIndex.create_or_update_for_object(page)
         w.document = document
         w.alias_a = w.page_a_private.specific.create_alias(update_slug="payroll-alias")
+        w.workflow_a = review_workflow(w.page_a.specific, editors, w.staff)
         yield w
         transaction.set_rollback(True)
 
 
 # What bob must never see of workspace A: page titles, a document label, a contact's email
 # (and what the installed apps' cases add: `ADMIN_DATA`).
-A_DATA = ["Alpha payroll", "Alpha risk notes", "Payroll", "ann@alpha.test", "Workspace A",
+A_DATA = ["Alpha payroll", "Alpha brief", "Alpha risk notes", "Payroll", "ann@alpha.test",
+          "Workspace A",
           *(text for module in APP_CASES for text in getattr(module, "ADMIN_DATA", ()))]
 
 
@@ -88,7 +106,8 @@ NO_OBJECT = "takes no object and shows nothing of a workspace"
 IMAGES = "CMS images are public by design (DESIGN.md, Files): no workspace data"
 FIRM = "firm-wide set-up (sites, users, groups, collections, redirects, settings), " \
        "superusers only"
-WORKFLOWS = "page workflows: the portal creates none, so there is no workflow object to build"
+WORKFLOWS = "workflow set-up (workflows, tasks): takes no object of a workspace and needs " \
+            "workflow permissions, which no team gives"
 DOC = "Alpha payroll workbook"
 
 CASES = {
@@ -177,11 +196,18 @@ CASES = {
     "wagtailadmin_pages:set_page_position": page("wagtailadmin_pages:set_page_position",
                                                  sees=None, method="post"),
     "wagtailadmin_pages:copy": page("wagtailadmin_pages:copy"),
-    "wagtailadmin_pages:workflow_action": none(WORKFLOWS),
-    "wagtailadmin_pages:collect_workflow_action_data": none(WORKFLOWS),
+    # workflow_a: page_a under review by a group A's team member is in.
+    "wagtailadmin_pages:workflow_action": url(lambda w: reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[w.page_a.pk, "approve", w.workflow_a.current_task_state.pk]), scoped=True),
+    "wagtailadmin_pages:collect_workflow_action_data": url(lambda w: reverse(
+        "wagtailadmin_pages:collect_workflow_action_data",
+        args=[w.page_a.pk, "approve", w.workflow_a.current_task_state.pk]), scoped=True),
     "wagtailadmin_pages:confirm_workflow_cancellation": page(
         "wagtailadmin_pages:confirm_workflow_cancellation", sees=None),
-    "wagtailadmin_pages:workflow_preview": none(WORKFLOWS),
+    "wagtailadmin_pages:workflow_preview": url(lambda w: reverse(
+        "wagtailadmin_pages:workflow_preview",
+        args=[w.page_a.pk, w.workflow_a.current_task_state.task_id]), scoped=True),
     "wagtailadmin_pages:set_privacy": page("wagtailadmin_pages:set_privacy", sees=None),
     "wagtailadmin_pages:lock": page("wagtailadmin_pages:lock", sees=None, method="post",
                                     staff_status=(302,)),
@@ -203,7 +229,9 @@ CASES = {
         lambda w: f"/admin/pages/{w.page_a_private.pk}/revisions/compare/earliest...latest/",
         "Alpha payroll", scoped=True),
     "wagtailadmin_pages:workflow_history": page("wagtailadmin_pages:workflow_history"),
-    "wagtailadmin_pages:workflow_history_detail": none(WORKFLOWS),
+    "wagtailadmin_pages:workflow_history_detail": url(lambda w: reverse(
+        "wagtailadmin_pages:workflow_history_detail", args=[w.page_a.pk, w.workflow_a.pk]),
+        scoped=True),
     "wagtailadmin_pages:history": page("wagtailadmin_pages:history"),
     "wagtailadmin_pages:history_results": page("wagtailadmin_pages:history_results",
                                                sees=None),
@@ -266,8 +294,14 @@ CASES = {
         "wagtailadmin_workflows:enable_task", "wagtailadmin_workflows:task_chooser",
         "wagtailadmin_workflows:task_chooser_results",
         "wagtailadmin_workflows:task_chooser_create", "wagtailadmin_workflows:task_chosen",
-        "wagtailadmin_reports:workflow", "wagtailadmin_reports:workflow_results",
-        "wagtailadmin_reports:workflow_tasks", "wagtailadmin_reports:workflow_tasks_results",
+    ]},
+    # The pages under review (page_a, workflow_a), across workspaces.
+    **{name: url(path, "Alpha brief") for name, path in [
+        ("wagtailadmin_reports:workflow", "/admin/reports/workflow/"),
+        ("wagtailadmin_reports:workflow_results", "/admin/reports/workflow/results/"),
+        ("wagtailadmin_reports:workflow_tasks", "/admin/reports/workflow_tasks/"),
+        ("wagtailadmin_reports:workflow_tasks_results",
+         "/admin/reports/workflow_tasks/results/"),
     ]},
     "wagtailadmin_workflows:remove": page("wagtailadmin_workflows:remove", sees=None,
                                           method="post", staff_status=(302,)),

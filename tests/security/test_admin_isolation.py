@@ -90,7 +90,9 @@ def aw(django_db_setup, django_db_blocker):
         ReferenceIndex.create_or_update_for_object(page)
         w.document = document
         w.alias_a = w.page_a_private.specific.create_alias(update_slug="payroll-alias")
-        w.workflow_a = review_workflow(w.page_a.specific, editors, w.staff)
+        w.reviewers_a = Group.objects.create(name="Alpha reviewers")
+        w.staff.groups.add(w.reviewers_a)
+        w.workflow_a = review_workflow(w.page_a.specific, w.reviewers_a, w.staff)
         yield w
         transaction.set_rollback(True)
 
@@ -196,7 +198,7 @@ CASES = {
     "wagtailadmin_pages:set_page_position": page("wagtailadmin_pages:set_page_position",
                                                  sees=None, method="post"),
     "wagtailadmin_pages:copy": page("wagtailadmin_pages:copy"),
-    # workflow_a: page_a under review by a group A's team member is in.
+    # workflow_a: page_a under review by A's team member's group (reviewers_a).
     "wagtailadmin_pages:workflow_action": url(lambda w: reverse(
         "wagtailadmin_pages:workflow_action",
         args=[w.page_a.pk, "approve", w.workflow_a.current_task_state.pk]), scoped=True),
@@ -482,3 +484,4 @@ def test_page_chooser_and_explorer_show_only_served_workspaces(aw, client_for, d
                  "wagtailadmin_pages:history", "wagtailadmin_choose_page_child"):
         assert bob.get(reverse(name, args=[aw.ws_a.pk])).status_code == 404, name
     assert bob.get(reverse("wagtailadmin_pages:edit", args=[aw.page_b.pk])).status_code == 200
+

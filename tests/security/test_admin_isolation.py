@@ -485,3 +485,15 @@ def test_page_chooser_and_explorer_show_only_served_workspaces(aw, client_for, d
         assert bob.get(reverse(name, args=[aw.ws_a.pk])).status_code == 404, name
     assert bob.get(reverse("wagtailadmin_pages:edit", args=[aw.page_b.pk])).status_code == 200
 
+
+def test_dashboard_lists_no_review_of_a_workspace_the_reviewer_does_not_serve(aw, client_for,
+                                                                             db):
+    """A firm-wide review group (say, the partners) reviews pages of every workspace; its
+    members who serve only B must not find A's pages in their dashboard's review panel (the
+    review itself is a 404 for them)."""
+    aw.bob.groups.add(aw.reviewers_a)
+    assert "Alpha brief" in _body(client_for(aw.staff).get("/admin/"))
+    action = reverse("wagtailadmin_pages:workflow_action",
+                     args=[aw.page_a.pk, "approve", aw.workflow_a.current_task_state.pk])
+    assert client_for(aw.bob).get(action).status_code == 404
+    assert "Alpha brief" not in _body(client_for(aw.bob).get("/admin/"))

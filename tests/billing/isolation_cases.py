@@ -41,7 +41,7 @@ REPORTS_ROUTES = {
 
 ROUTES = {**BILLING_ROUTES, **REPORTS_ROUTES}
 
-# The staff admin's billing routes (billing/admin_views.py, billing/viewsets.py), found by
+# The staff admin's billing routes (billing/admin/, billing/viewsets.py), found by
 # tests/security/test_admin_isolation.py. The world is the shared `bills` layer.
 ADMIN_DATA = ["INV-T-0001"]
 

@@ -103,7 +103,7 @@ APPROVALS_ROUTES = {
 
 ROUTES = {**FILES_ROUTES, **APPROVALS_ROUTES}
 
-# The staff admin's files and approvals routes (documents/admin_views.py), found by
+# The staff admin's files and approvals routes (the documents_admin URLs), found by
 # tests/security/test_admin_isolation.py. The world is the shared `docs` layer.
 ADMIN_DATA = ["Payroll", "salaries.pdf"]
 

@@ -3,7 +3,9 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.admin.widgets.button import Button
+from wagtail.models import Page
 
 from . import access, admin_views
 from .models import WorkspacePage
@@ -119,3 +121,28 @@ def document_chooser_shows_readable_documents(documents, request):
     if _staff(request) is None:
         return documents
     return access.readable_documents(request.user, documents)
+
+
+class ServedReviewsPanel(WorkflowObjectsToModeratePanel):
+    """Wagtail's "Awaiting your review" panel lists every task a reviewer's group may act
+    on; a review group can span teams (firm-wide partners), so it would show pages of
+    workspaces this staff member does not serve. Those are left out, as everywhere else."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        staff = _staff(parent_context["request"])
+        if staff is not None and context["states"]:
+            page_ids = [state["obj"].pk for state in context["states"]
+                        if isinstance(state["obj"], Page)]
+            shown = set(access.admin_visible_pages(
+                staff, Page.objects.filter(pk__in=page_ids)).values_list("pk", flat=True))
+            context["states"] = [state for state in context["states"]
+                                 if not isinstance(state["obj"], Page)
+                                 or state["obj"].pk in shown]
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def reviews_of_served_workspaces_only(request, panels):
+    panels[:] = [ServedReviewsPanel() if isinstance(panel, WorkflowObjectsToModeratePanel)
+                 else panel for panel in panels]

@@ -10,8 +10,9 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from workspaces import registry
 
-        from . import dashboard, report_sections, signals, views_approvals  # noqa: F401
+        from . import dashboard, report_sections, signals  # noqa: F401
         from .models import File, Folder, FolderGroupObjectPermission, FolderUserObjectPermission
+        from .views import approvals as approval_views
 
         registry.protect(Folder, FolderUserObjectPermission, FolderGroupObjectPermission,
                          tool="files")
@@ -30,6 +31,6 @@ class DocumentsConfig(AppConfig):
             slug="approvals", label=_("Approvals"), url_name="approvals:queue", icon="check",
             prefix="approvals", urlconf="documents.urls_approvals", order=20,
             stylesheets=("documents/documents.css",),
-            dashboard_panels=(views_approvals.pending_approvals_panel,),
+            dashboard_panels=(approval_views.pending_approvals_panel,),
             report_sections=(report_sections.approvals_section,)))
         registry.register_demo(registry.DemoPart("documents", workspace="documents.demo.load"))

@@ -12,7 +12,7 @@ RECENT_FILES = 5
 
 def recent_files_panel(request, workspace):
     """The files the contact may see that changed most recently (one query)."""
-    from .views import describe
+    from .views.base import describe
 
     files = list(access.visible(request.user, workspace, File.objects.all(),
                                 firm=firm_for(request)).select_related(

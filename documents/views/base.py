@@ -33,9 +33,9 @@ from workspaces.blobs.zipstream import ArchiveNames, stream_zip
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
-from . import approvals, services
-from .forms import MoveForm, NameForm, NewVersionForm
-from .models import File, Folder
+from .. import approvals, services
+from ..forms import MoveForm, NameForm, NewVersionForm
+from ..models import File, Folder
 
 FILES_PER_PAGE = 100
 RESULTS_PER_PAGE = 50

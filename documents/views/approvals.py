@@ -23,8 +23,8 @@ from workspaces.ratelimit import client_ip
 from workspaces.shell import firm_for
 from workspaces.views.portal import WorkspaceViewMixin
 
-from . import approvals
-from .models import Approval, ApprovalDecision
+from .. import approvals
+from ..models import Approval, ApprovalDecision
 
 
 class DecisionForm(forms.Form):
@@ -169,7 +169,7 @@ class CertificateView(ApprovalMixin, View):
     """The sign-off certificate of a decided request, as a PDF."""
 
     def get(self, request, *args, **kwargs):
-        from .certificate import certificate_pdf
+        from ..certificate import certificate_pdf
 
         approval = self.get_approval()
         if approval.status not in (Approval.Status.APPROVED, Approval.Status.CHANGES):

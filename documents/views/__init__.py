@@ -1,0 +1,1 @@
+"""The contact's side of files and approvals, one module per job."""

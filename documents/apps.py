@@ -12,7 +12,6 @@ class DocumentsConfig(AppConfig):
 
         from . import dashboard, report_sections, signals  # noqa: F401
         from .models import File, Folder, FolderGroupObjectPermission, FolderUserObjectPermission
-        from .views import approvals as approval_views
 
         registry.protect(Folder, FolderUserObjectPermission, FolderGroupObjectPermission,
                          tool="files")
@@ -31,6 +30,6 @@ class DocumentsConfig(AppConfig):
             slug="approvals", label=_("Approvals"), url_name="approvals:queue", icon="check",
             prefix="approvals", urlconf="documents.urls_approvals", order=20,
             stylesheets=("documents/documents.css",),
-            dashboard_panels=(approval_views.pending_approvals_panel,),
+            dashboard_panels=(dashboard.pending_approvals_panel,),
             report_sections=(report_sections.approvals_section,)))
         registry.register_demo(registry.DemoPart("documents", workspace="documents.demo.load"))

@@ -169,7 +169,7 @@ class CertificateView(ApprovalMixin, View):
     """The sign-off certificate of a decided request, as a PDF."""
 
     def get(self, request, *args, **kwargs):
-        from ..certificate import certificate_pdf
+        from ..certificate import certificate_pdf  # loads WeasyPrint: only when asked
 
         approval = self.get_approval()
         if approval.status not in (Approval.Status.APPROVED, Approval.Status.CHANGES):
@@ -178,20 +178,3 @@ class CertificateView(ApprovalMixin, View):
         name = slugify(approval.file.name.rsplit(".", 1)[0]) or "document"
         return serving.generated(pdf, f"sign-off-{name}-v{approval.version.number}.pdf",
                                  "application/pdf", inline=True)
-
-
-def pending_approvals_panel(request, workspace):
-    """Dashboard panel: the requests waiting for this contact's decision (None if none)."""
-    rows = list(approvals.with_my_decision(
-        approvals.visible_approvals(request.user, workspace, firm_for(request)), request.user)
-        .filter(status=Approval.Status.PENDING, decided_by_me=False)
-        .select_related("file", "version")
-        .order_by(F("due_date").asc(nulls_last=True), "-requested_at")[:6])
-    if not rows:
-        return None
-    today = timezone.localdate()
-    for row in rows:
-        row.overdue = bool(row.due_date and row.due_date < today)
-    return {"template": "documents/portal/approval_panel.html", "approvals": rows,
-            "workspace": workspace}
-

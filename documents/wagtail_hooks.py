@@ -9,7 +9,7 @@ from wagtail.admin.widgets.button import Button
 from workspaces import access
 from workspaces.models import WorkspacePage
 
-from . import admin_views
+from .admin import base as admin_views
 
 
 @hooks.register("register_admin_urls")

@@ -27,8 +27,8 @@ from wagtail.log_actions import log
 from workspaces import access
 from workspaces.blobs import serving, uploads
 
-from . import admin_forms, policies, services
-from .models import Approval, File, FileVersion, Folder
+from .. import admin_forms, policies, services
+from ..models import Approval, File, FileVersion, Folder
 
 
 def error_text(error):
@@ -666,7 +666,7 @@ class RequestApprovalView(FileObjectMixin, DocumentsAdminView):
             raise Http404
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        from .approvals import request_approval
+        from ..approvals import request_approval
 
         data = form.cleaned_data
         try:
@@ -773,7 +773,7 @@ class CancelApprovalView(ApprovalMixin, DocumentsAdminView):
         if self.approval.status != Approval.Status.PENDING:
             messages.error(request, _("Only a request waiting for a decision can be cancelled."))
             return redirect("documents_admin:approval", self.approval.pk)
-        from . import approvals
+        from .. import approvals
 
         approvals.cancel(self.approval, request.user)
         log(self.approval, "documents.approval_cancel", user=request.user,
@@ -787,7 +787,7 @@ class CertificateView(ApprovalMixin, DocumentsAdminView):
     def get(self, request, *args, **kwargs):
         if self.approval.status not in (Approval.Status.APPROVED, Approval.Status.CHANGES):
             raise Http404
-        from .certificate import certificate_pdf
+        from ..certificate import certificate_pdf
 
         pdf = certificate_pdf(self.approval, request)
         stem = os.path.splitext(self.file.name)[0]

@@ -9,12 +9,12 @@ from wagtail.admin.widgets.button import Button
 from workspaces import access
 from workspaces.models import WorkspacePage
 
-from .admin import base as admin_views
+from . import admin_urls
 
 
 @hooks.register("register_admin_urls")
 def register_documents_admin_urls():
-    return [path("documents/", include((admin_views.urlpatterns, "documents_admin")))]
+    return [path("documents/", include(admin_urls))]
 
 
 @hooks.register("register_page_header_buttons")

@@ -20,6 +20,7 @@ from workspaces import grants as shared_grants
 from workspaces.audience import Audience
 from workspaces.blobs import validation
 
+from . import approvals, tasks
 from .models import (
     File,
     FileVersion,
@@ -190,8 +191,6 @@ def _refuse_contact_version(file, user):
     with the file's row locked, so that the answer holds until the version is stored."""
     if user is None or user.is_staff:
         return
-    from . import approvals
-
     refusal = approvals.contact_version_refusal(file)
     if refusal:
         raise ValidationError(refusal, code="awaiting_approval")
@@ -227,8 +226,6 @@ def _new_version(file, content, checked, user, comment=""):
     file.content_type = version.content_type
     file.updated_at = version.uploaded_at
     file.save(update_fields=["current_version", "size", "content_type", "updated_at"])
-    from . import approvals, tasks
-
     approvals.on_new_version(file, version)
     transaction.on_commit(lambda: tasks.make_thumbnail.enqueue(version.pk))
     return version

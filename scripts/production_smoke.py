@@ -57,7 +57,7 @@ def prepare(base_url, out_path):
     demo = load_demo.Command()
     with transaction.atomic():
         site, home = demo.site_and_home(base_url)
-        demo.firm_settings(site, home)
+        demo.firm_settings(site)
         users = {row[0]: demo.staff(*row) for row in load_demo.STAFF}
         users.update({row[0]: demo.contact(*row) for row in load_demo.CONTACTS})
         for spec in load_demo.WORKSPACES[:2]:
